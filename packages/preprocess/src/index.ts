@@ -1,1 +1,17 @@
-export {};
+export { cleanText } from './clean';
+export type {
+  CleanConfig,
+  PipelineConfig,
+  SequenceConfig,
+  TokenizerConfig,
+} from './config';
+export type { Dataset, Example } from './dataset';
+export { isLstmkitError, LstmkitError } from './errors';
+export { type LengthStats, lengthStats } from './length-stats';
+export { type PipelineJSON, TextPipeline } from './pipeline';
+export { pipelinePresets } from './presets';
+export { createRng, shuffleInPlace } from './random';
+export { type EncodedBatch, padSequence } from './sequence';
+export { type DatasetSplits, type SplitOptions, splitDataset } from './split';
+export { tokenize } from './tokenize';
+export { Vocabulary, type VocabularyJSON, type VocabularyOptions } from './vocabulary';

@@ -1,0 +1,56 @@
+import { type CleanConfig, type ResolvedCleanConfig, resolveCleanConfig } from './config';
+import { APOSTROPHE_CLASS, escapeRegExp, PUNCTUATION_CLASS, WHITESPACE_CLASS } from './unicode';
+
+// Opening or closing tags and comments; a lone `<` or `a < b` is left alone.
+const HTML_TAG = /<\/?[a-zA-Z][^<>]*>|<!--[\s\S]*?-->/g;
+// Trailing sentence punctuation is not part of the URL.
+const URL = /\b(?:https?:\/\/|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'\u0085]/gi;
+const DIGIT = /\p{Nd}/gu;
+const WHITESPACE_RUN = new RegExp(`[${WHITESPACE_CLASS}]+`, 'g');
+
+/** A compiled cleaning function: regexes are built once per config, not once per text. */
+export type Cleaner = (text: string) => string;
+
+export function compileCleaner(config: CleanConfig): Cleaner {
+  const c: ResolvedCleanConfig = resolveCleanConfig(config);
+  const steps: Cleaner[] = [];
+  if (c.nfkc) steps.push((t) => t.normalize('NFKC'));
+  if (c.lowercase) steps.push((t) => t.toLowerCase());
+  if (c.stripHtml) steps.push((t) => t.replace(HTML_TAG, ' '));
+  const urlToken = c.urls;
+  if (urlToken !== false) steps.push((t) => t.replace(URL, ` ${urlToken} `));
+  const digit = c.digits;
+  if (digit !== false) steps.push((t) => t.replace(DIGIT, digit));
+  if (c.punctuation !== 'keep') steps.push(punctuationStep(c.punctuation, urlToken));
+  if (c.collapseWhitespace) steps.push((t) => t.replace(WHITESPACE_RUN, ' ').trim());
+  return (text) => {
+    let out = text;
+    for (const step of steps) out = step(out);
+    return out;
+  };
+}
+
+function punctuationStep(mode: 'strip' | 'split', urlToken: false | string): Cleaner {
+  // The URL token (e.g. `<url>`) is itself punctuation-bearing and must survive this step.
+  const keep = urlToken === false || urlToken === '' ? '' : `(${escapeRegExp(urlToken)})|`;
+  if (mode === 'strip') {
+    const re = new RegExp(`${keep}[${PUNCTUATION_CLASS}]+`, 'gu');
+    return keep === '' ? (t) => t.replace(re, '') : (t) => t.replace(re, '$1');
+  }
+  // Split: every punctuation mark becomes its own token, except an apostrophe between two
+  // letters (don't, o'clock), so a contraction-keeping tokenizer still sees the word whole.
+  const a = APOSTROPHE_CLASS;
+  const re = new RegExp(
+    `${keep}(?![${a}])[${PUNCTUATION_CLASS}]|(?<!\\p{L})[${a}]|[${a}](?!\\p{L})`,
+    'gu',
+  );
+  return (t) => t.replace(re, ' $& ');
+}
+
+/**
+ * Applies the configured steps in a fixed order: NFKC, lowercase, HTML, URLs, digits,
+ * punctuation, whitespace. For many texts, compile once with a `TextPipeline` instead.
+ */
+export function cleanText(text: string, config: CleanConfig): string {
+  return compileCleaner(config)(text);
+}

@@ -1,0 +1,17 @@
+export interface Example {
+  text: string;
+  /** Index into `Dataset.labelNames`. */
+  label: number;
+  /** A split given by the dataset itself (imdb-50k); `splitDataset` keeps it. */
+  split?: 'train' | 'validation' | 'test';
+}
+
+export interface Dataset {
+  /** Dataset name or file path. */
+  name: string;
+  examples: Example[];
+  /** Label i is `labelNames[i]`; for binary data index 1 is the positive class. */
+  labelNames: string[];
+  /** Malformed records skipped in lenient mode (empty otherwise: strict mode throws). */
+  skipped: { file: string; line: number; reason: string }[];
+}

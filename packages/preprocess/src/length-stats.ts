@@ -1,0 +1,33 @@
+import { LstmkitError } from './errors';
+
+export interface LengthStats {
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+}
+
+/** Nearest-rank percentiles: each pXX is a length that occurs in the data. */
+export function lengthStats(lengths: ArrayLike<number>): LengthStats {
+  const count = lengths.length;
+  if (count === 0)
+    throw new LstmkitError('INVALID_LENGTHS', 'lengthStats needs at least one length (got none)');
+  const sorted = Float64Array.from(lengths).sort();
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum += sorted[i] as number;
+  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * count) - 1)] as number;
+  return {
+    count,
+    min: sorted[0] as number,
+    max: sorted[count - 1] as number,
+    mean: sum / count,
+    p50: at(50),
+    p90: at(90),
+    p95: at(95),
+    p99: at(99),
+  };
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { isLstmkitError } from './errors';
+import { TextPipeline } from './pipeline';
+import { pipelinePresets } from './presets';
+
+const texts = ['A great, GREAT movie!', 'A bad movie.', "I don't like it"];
+
+describe('TextPipeline', () => {
+  it('fits the textbook recipe and encodes with pre padding, keeping the first tokens', () => {
+    const p = TextPipeline.fit(texts, pipelinePresets.textbook);
+    expect(p.vocabulary.toJSON().tokens).toEqual([
+      '<pad>',
+      '<unk>',
+      'a',
+      'great',
+      'movie',
+      'bad',
+      'dont',
+      'i',
+      'it',
+      'like',
+    ]);
+    expect(p.tokens("I DON'T like it")).toEqual(['i', 'dont', 'like', 'it']);
+    const ids = p.encode('a great unseen movie');
+    expect(ids).toBeInstanceOf(Int32Array);
+    expect(ids.length).toBe(50);
+    expect([...ids.slice(46)]).toEqual([2, 3, 1, 4]);
+    expect(ids.slice(0, 46).every((x) => x === 0)).toBe(true);
+    const long = p.encode(Array.from({ length: 60 }, (_, i) => (i === 0 ? 'bad' : 'a')).join(' '));
+    expect(long[0]).toBe(5);
+  });
+
+  it("keeps the last tokens with truncating 'pre'", () => {
+    const p = TextPipeline.fit(texts, {
+      ...pipelinePresets.default,
+      sequence: { length: 3, padding: 'pre', truncating: 'pre' },
+    });
+    expect(p.tokens("I don't like it!")).toEqual(['i', "don't", 'like', 'it', '!']);
+    expect(p.vocabulary.decode(p.encode("I don't like it!"))).toEqual(['like', 'it', '!']);
+  });
+
+  it('encodes a batch row-major, each row as encode() gives it', () => {
+    const p = TextPipeline.fit(texts, {
+      ...pipelinePresets.textbook,
+      sequence: { length: 4, padding: 'post', truncating: 'post' },
+    });
+    const batch = p.encodeBatch(['a bad movie', '', 'great great great great great']);
+    expect(batch.shape).toEqual([3, 4]);
+    expect([...batch.data]).toEqual([2, 5, 4, 0, 0, 0, 0, 0, 3, 3, 3, 3]);
+    expect([...batch.data.subarray(0, 4)]).toEqual([...p.encode('a bad movie')]);
+  });
+
+  it('round-trips through JSON with every default spelled out', () => {
+    const p = TextPipeline.fit(
+      texts,
+      {
+        clean: { lowercase: true },
+        tokenizer: { type: 'word' },
+        sequence: { length: 8, padding: 'pre', truncating: 'pre' },
+      },
+      { minCount: 1 },
+    );
+    const json = JSON.parse(JSON.stringify(p.toJSON()));
+    expect(json.config.clean).toEqual({
+      nfkc: false,
+      lowercase: true,
+      stripHtml: false,
+      urls: false,
+      digits: false,
+      punctuation: 'keep',
+      collapseWhitespace: false,
+    });
+    expect(json.config.tokenizer).toEqual({ type: 'word', keepContractions: true });
+    const back = TextPipeline.fromJSON(json);
+    expect(back.toJSON()).toEqual(p.toJSON());
+    expect([...back.encode('a movie?')]).toEqual([...p.encode('a movie?')]);
+  });
+
+  it('rejects bad JSON naming the field', () => {
+    const json = TextPipeline.fit(texts, pipelinePresets.textbook).toJSON();
+    const cases: [unknown, string, RegExp][] = [
+      [
+        { ...json, formatVersion: 3 },
+        'INVALID_PIPELINE_JSON',
+        /pipeline\.formatVersion must be 1 \(got 3\)/,
+      ],
+      [
+        {
+          ...json,
+          config: { ...json.config, sequence: { ...json.config.sequence, padding: 'left' } },
+        },
+        'INVALID_PIPELINE_CONFIG',
+        /config\.sequence\.padding must be one of 'pre', 'post' \(got "left"\)/,
+      ],
+      [
+        { ...json, config: { ...json.config, tokenizer: { type: 'bpe' } } },
+        'INVALID_PIPELINE_CONFIG',
+        /config\.tokenizer\.type/,
+      ],
+      [
+        { ...json, vocabulary: { ...json.vocabulary, formatVersion: 0 } },
+        'INVALID_VOCABULARY_JSON',
+        /vocabulary\.formatVersion/,
+      ],
+    ];
+    for (const [bad, code, message] of cases) {
+      try {
+        TextPipeline.fromJSON(bad as never);
+        expect.unreachable();
+      } catch (e) {
+        expect(isLstmkitError(e) && e.code).toBe(code);
+        expect((e as Error).message).toMatch(message);
+      }
+    }
+  });
+
+  it('freezes its config', () => {
+    const p = TextPipeline.fit(texts, pipelinePresets.textbook);
+    expect(Object.isFrozen(p.config.sequence)).toBe(true);
+    expect(Object.isFrozen(pipelinePresets.default.clean)).toBe(true);
+  });
+});

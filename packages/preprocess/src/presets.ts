@@ -1,0 +1,31 @@
+import { deepFreeze, type PipelineConfig } from './config';
+
+/**
+ * `textbook` reproduces the classic recipe (strip punctuation, lowercase, trim, split on
+ * whitespace, left-pad to 50 and keep the first tokens). `default` keeps more signal: NFKC,
+ * HTML and URL handling, punctuation as tokens, contractions kept, 64 tokens that keep the end
+ * of a long text (reviews tend to conclude with the verdict).
+ */
+export const pipelinePresets: {
+  readonly textbook: PipelineConfig;
+  readonly default: PipelineConfig;
+} = deepFreeze({
+  textbook: {
+    clean: { lowercase: true, punctuation: 'strip', collapseWhitespace: true },
+    tokenizer: { type: 'whitespace' },
+    sequence: { length: 50, padding: 'pre', truncating: 'post' },
+  },
+  default: {
+    clean: {
+      nfkc: true,
+      lowercase: true,
+      stripHtml: true,
+      urls: '<url>',
+      digits: '0',
+      punctuation: 'split',
+      collapseWhitespace: true,
+    },
+    tokenizer: { type: 'word', keepContractions: true },
+    sequence: { length: 64, padding: 'pre', truncating: 'pre' },
+  },
+});
