@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   splitting: false,
+  // import.meta.url (optional tfjs-node lookup) in the CommonJS build.
+  shims: true,
 });

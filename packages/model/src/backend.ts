@@ -1,0 +1,171 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { LstmkitError } from '@lstmkit/preprocess';
+import * as tf from '@tensorflow/tfjs';
+import { segmentSumKernels } from './unsorted-segment-sum';
+
+/**
+ * Every piece of TensorFlow.js setup lives here: backend choice, kernel patches. Other modules
+ * only use `tf` after `initBackend` has run.
+ */
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export interface BackendInfo {
+  name: BackendName;
+  reason: string;
+}
+export interface InitBackendOptions {
+  /** Default: `$LSTMKIT_BACKEND`, else 'auto' (tfjs-node, else wasm, else cpu). */
+  backend?: BackendName | 'auto';
+  /** Receives the one line saying which backend runs. Default: a line on stderr. */
+  log?: (line: string) => void;
+}
+
+const BACKEND_NAMES: readonly string[] = ['tensorflow', 'wasm', 'cpu'];
+const ENV_VAR = 'LSTMKIT_BACKEND';
+
+const defaultLog = (line: string) => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** One promise per requested backend, so repeated and concurrent calls initialise once. */
+const initialised = new Map<string, Promise<BackendInfo>>();
+
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  const requested = resolveRequest(options.backend);
+  let pending = initialised.get(requested);
+  if (pending === undefined) {
+    pending = start(requested, options.log ?? defaultLog);
+    initialised.set(requested, pending);
+    // A failed attempt must not poison later ones (e.g. after installing a backend).
+    pending.catch(() => initialised.delete(requested));
+  }
+  const info = await pending;
+  // Another caller may have switched backends since; switch back without logging again.
+  if (tf.getBackend() !== info.name) await tf.setBackend(info.name);
+  return info;
+}
+
+function resolveRequest(option: InitBackendOptions['backend']): BackendName | 'auto' {
+  const fromEnv = process.env[ENV_VAR]?.trim();
+  const [value, source] =
+    option !== undefined && option !== 'auto'
+      ? [option, 'the backend option']
+      : fromEnv
+        ? [fromEnv, `${ENV_VAR}=${fromEnv}`]
+        : ['auto', 'default'];
+  if (value === 'auto' || BACKEND_NAMES.includes(value)) return value as BackendName | 'auto';
+  throw new LstmkitError('INVALID_BACKEND', `Unknown backend '${value}' (from ${source}).`, {
+    hint: `Use one of: auto, ${BACKEND_NAMES.join(', ')}.`,
+  });
+}
+
+async function start(requested: BackendName | 'auto', log: (line: string) => void) {
+  let info: BackendInfo & { detail: string };
+  if (requested === 'auto') {
+    info = await pickAutomatically();
+  } else {
+    const attempt = await activate(requested);
+    if (!attempt.ok) {
+      throw new LstmkitError(
+        'BACKEND_UNAVAILABLE',
+        `Backend '${requested}' is not available: ${attempt.why}`,
+        { hint: HINTS[requested] },
+      );
+    }
+    info = { name: requested, reason: 'requested', detail: attempt.detail };
+  }
+  log(`lstmkit: backend ${info.name} (${[info.detail, info.reason].filter(Boolean).join('; ')})`);
+  return { name: info.name, reason: info.reason };
+}
+
+const HINTS: Record<BackendName, string> = {
+  tensorflow:
+    'Install @tensorflow/tfjs-node (npm i @tensorflow/tfjs-node) with its native build, or use wasm.',
+  wasm: 'Install @tensorflow/tfjs-backend-wasm (same version as @tensorflow/tfjs), or use cpu.',
+  cpu: 'The cpu backend ships with @tensorflow/tfjs; check that it is installed once.',
+};
+
+async function pickAutomatically(): Promise<BackendInfo & { detail: string }> {
+  const skipped: string[] = [];
+  for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
+    const attempt = await activate(name);
+    if (attempt.ok) {
+      const reason = skipped.length === 0 ? 'auto' : `auto; ${skipped.join('; ')}`;
+      return { name, reason, detail: attempt.detail };
+    }
+    skipped.push(`${name} unavailable: ${attempt.why}`);
+  }
+  throw new LstmkitError(
+    'BACKEND_UNAVAILABLE',
+    `No TensorFlow.js backend works: ${skipped.join('; ')}`,
+    {
+      hint: HINTS.cpu,
+    },
+  );
+}
+
+type Attempt = { ok: true; detail: string } | { ok: false; why: string };
+
+async function activate(name: BackendName): Promise<Attempt> {
+  try {
+    if (name === 'tensorflow') {
+      const why = loadTfjsNode();
+      if (why !== undefined) return { ok: false, why };
+    } else if (name === 'wasm') {
+      await import('@tensorflow/tfjs-backend-wasm');
+      tf.registerKernel(segmentSumKernels.wasm);
+    } else {
+      tf.unregisterKernel('UnsortedSegmentSum', 'cpu');
+      tf.registerKernel(segmentSumKernels.cpu);
+    }
+  } catch (error) {
+    return { ok: false, why: firstLine(error) };
+  }
+  if (!(await tf.setBackend(name))) return { ok: false, why: 'initialisation failed' };
+  await tf.ready();
+  return { ok: true, detail: await describe(name) };
+}
+
+/** Returns why tfjs-node cannot be used, or undefined once its backend is registered. */
+function loadTfjsNode(): string | undefined {
+  if (tf.findBackendFactory('tensorflow') !== null) return undefined;
+  // tfjs-node is optional and never our dependency: look for it beside us and in the app.
+  const bases = [import.meta.url, join(process.cwd(), 'noop.js')];
+  let why = 'not installed';
+  for (const base of bases) {
+    try {
+      createRequire(base)('@tensorflow/tfjs-node');
+      if (tf.findBackendFactory('tensorflow') !== null) return undefined;
+      why = 'loaded, but registered no tensorflow backend with this @tensorflow/tfjs';
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (String(error).includes('tfjs_binding')) why = 'its native addon is not built';
+      else if (code !== 'MODULE_NOT_FOUND' || !String(error).includes('@tensorflow/tfjs-node')) {
+        why = firstLine(error);
+      }
+    }
+  }
+  return why;
+}
+
+async function describe(name: BackendName): Promise<string> {
+  if (name === 'wasm') {
+    const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+    const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'simd' : 'no simd';
+    const threads = getThreadsCount();
+    return `${simd}, ${threads} thread${threads === 1 ? '' : 's'}`;
+  }
+  if (name === 'cpu') {
+    // The cpu backend prints a multi-line "install tfjs-node" banner on first use; our own
+    // backend line already says what runs.
+    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+    return 'pure JavaScript';
+  }
+  return 'native TensorFlow';
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim();
+}

@@ -1,0 +1,99 @@
+import { createRng } from '@lstmkit/preprocess';
+import * as tf from '@tensorflow/tfjs';
+import { MaskedAvgMaxPooling } from './masked-pooling';
+import { type ModelConfig, validateModelConfig } from './model-config';
+
+/** Weights of one LSTM direction: 4 gates, each with input, recurrent and bias weights. */
+export function lstmParameterCount(inputSize: number, hiddenSize: number): number {
+  return 4 * (hiddenSize * (hiddenSize + inputSize) + hiddenSize);
+}
+
+/**
+ * embedding (mask_zero) -> N x LSTM/BiLSTM -> [masked avg+max pooling] -> dropout -> dense.
+ * The time dimension is free and padding (id 0) is masked, so a prediction does not depend on
+ * how much padding a batch carries; callers may trim all-padding columns.
+ */
+export function createModel(config: ModelConfig): tf.LayersModel {
+  const c = validateModelConfig(config);
+  const rng = createRng(c.seed);
+  const nextSeed = () => Math.floor(rng() * 2 ** 31);
+  const recurrentInit = () =>
+    c.recurrentInitializer === 'orthogonal'
+      ? tf.initializers.orthogonal({ gain: 1, seed: nextSeed() })
+      : tf.initializers.glorotUniform({ seed: nextSeed() });
+
+  const input = tf.input({ shape: [null], dtype: 'int32', name: 'token_ids' });
+  let x = tf.layers
+    .embedding({
+      name: 'embedding',
+      inputDim: c.vocabSize,
+      outputDim: c.embeddingDim,
+      maskZero: true,
+      embeddingsInitializer: tf.initializers.randomUniform({
+        minval: -0.05,
+        maxval: 0.05,
+        seed: nextSeed(),
+      }),
+    })
+    .apply(input) as tf.SymbolicTensor;
+
+  const bidirectional: tf.layers.Layer[] = [];
+  for (let i = 0; i < c.layers; i++) {
+    const lstm = tf.layers.lstm({
+      name: `lstm_${i + 1}`,
+      units: c.hiddenSize,
+      returnSequences: i < c.layers - 1 || c.head === 'pool',
+      recurrentDropout: c.recurrentDropout,
+      unitForgetBias: true,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+      recurrentInitializer: recurrentInit(),
+    });
+    if (c.arch === 'bilstm') {
+      const layer = tf.layers.bidirectional({
+        name: `bilstm_${i + 1}`,
+        layer: lstm,
+        mergeMode: c.mergeMode,
+      });
+      bidirectional.push(layer);
+      x = layer.apply(x) as tf.SymbolicTensor;
+    } else {
+      x = lstm.apply(x) as tf.SymbolicTensor;
+    }
+    // Dropout passes the padding mask on to the next LSTM (verified by the padding tests).
+    if (i < c.layers - 1 && c.dropout > 0) {
+      x = tf.layers
+        .dropout({ name: `dropout_${i + 1}`, rate: c.dropout })
+        .apply(x) as tf.SymbolicTensor;
+    }
+  }
+  if (c.head === 'pool')
+    x = new MaskedAvgMaxPooling({ name: 'pool' }).apply(x) as tf.SymbolicTensor;
+  if (c.dropout > 0) {
+    x = tf.layers.dropout({ name: 'dropout_head', rate: c.dropout }).apply(x) as tf.SymbolicTensor;
+  }
+  const binary = c.numClasses === 2;
+  const output = tf.layers
+    .dense({
+      name: 'output',
+      units: binary ? 1 : c.numClasses,
+      activation: binary ? 'sigmoid' : 'softmax',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+    })
+    .apply(x) as tf.SymbolicTensor;
+  const model = tf.model({ name: 'lstmkit_classifier', inputs: input, outputs: output });
+
+  // tfjs builds the backward LSTM from the forward layer's config, seeds included, so both
+  // directions would start identical; give the backward kernels their own seeds.
+  for (const layer of bidirectional) {
+    const weights = layer.getWeights(); // the live variables: not ours to dispose
+    const half = weights.length / 2;
+    const [kernel, recurrent] = [weights[half]!, weights[half + 1]!];
+    const fresh = [
+      tf.initializers.glorotUniform({ seed: nextSeed() }).apply(kernel.shape),
+      recurrentInit().apply(recurrent.shape),
+    ];
+    layer.setWeights([...weights.slice(0, half), ...fresh, ...weights.slice(half + 2)]);
+    tf.dispose(fresh);
+  }
+  return model;
+}

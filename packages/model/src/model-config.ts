@@ -1,0 +1,104 @@
+import { LstmkitError } from '@lstmkit/preprocess';
+
+export type Arch = 'lstm' | 'bilstm';
+export type Head = 'last' | 'pool';
+export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
+
+export interface ModelConfig {
+  vocabSize: number;
+  /** 2 -> one sigmoid unit (P(class 1)); more -> softmax over the classes. */
+  numClasses: number;
+  embeddingDim: number;
+  hiddenSize: number;
+  layers: number;
+  arch: Arch;
+  mergeMode: MergeMode;
+  /** Between LSTM layers and before the head. */
+  dropout: number;
+  recurrentDropout: number;
+  head: Head;
+  seed: number;
+  recurrentInitializer: 'orthogonal' | 'glorotUniform';
+}
+
+export interface ModelPreset {
+  model: Omit<ModelConfig, 'vocabSize' | 'numClasses' | 'seed'>;
+  sequenceLength: number;
+}
+
+export const modelPresets: Record<'textbook' | 'default', ModelPreset> = {
+  /** The textbook recipe: embedding 50, two LSTM(100), dropout 0.8, last step, length 50. */
+  textbook: {
+    model: {
+      embeddingDim: 50,
+      hiddenSize: 100,
+      layers: 2,
+      arch: 'lstm',
+      mergeMode: 'concat',
+      dropout: 0.8,
+      recurrentDropout: 0,
+      head: 'last',
+      recurrentInitializer: 'orthogonal',
+    },
+    sequenceLength: 50,
+  },
+  /** One BiLSTM read both ways with masked average+max pooling: sees the whole sentence. */
+  default: {
+    model: {
+      embeddingDim: 64,
+      hiddenSize: 64,
+      layers: 1,
+      arch: 'bilstm',
+      mergeMode: 'concat',
+      dropout: 0.5,
+      recurrentDropout: 0,
+      head: 'pool',
+      recurrentInitializer: 'orthogonal',
+    },
+    sequenceLength: 64,
+  },
+};
+
+const ARCHS: readonly string[] = ['lstm', 'bilstm'];
+const HEADS: readonly string[] = ['last', 'pool'];
+const MERGE_MODES: readonly string[] = ['concat', 'sum', 'mul', 'ave'];
+const INITIALIZERS: readonly string[] = ['orthogonal', 'glorotUniform'];
+
+/** Checks every field once, at the edge; the error names the field and the limit. */
+export function validateModelConfig(config: ModelConfig): ModelConfig {
+  const fail = (field: keyof ModelConfig, expected: string): never => {
+    throw new LstmkitError(
+      'INVALID_MODEL_CONFIG',
+      `Model config field '${field}' must be ${expected}, got ${JSON.stringify(config[field])}.`,
+    );
+  };
+  const int = (field: keyof ModelConfig, min: number) => {
+    const value = config[field];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+      fail(field, `an integer >= ${min}`);
+    }
+  };
+  const rate = (field: 'dropout' | 'recurrentDropout') => {
+    const value = config[field];
+    if (typeof value !== 'number' || !(value >= 0 && value < 1)) fail(field, 'in [0, 1)');
+  };
+  const oneOf = (field: keyof ModelConfig, values: readonly string[]) => {
+    if (!values.includes(config[field] as string)) fail(field, `one of ${values.join(', ')}`);
+  };
+  if (typeof config !== 'object' || config === null) {
+    throw new LstmkitError('INVALID_MODEL_CONFIG', 'Model config must be an object.');
+  }
+  int('vocabSize', 2);
+  int('numClasses', 2);
+  int('embeddingDim', 1);
+  int('hiddenSize', 1);
+  int('layers', 1);
+  int('seed', 0);
+  rate('dropout');
+  rate('recurrentDropout');
+  oneOf('arch', ARCHS);
+  oneOf('head', HEADS);
+  oneOf('mergeMode', MERGE_MODES);
+  oneOf('recurrentInitializer', INITIALIZERS);
+  return config;
+}
