@@ -1,1 +1,4 @@
-export {};
+export { isLstmkitError, LstmkitError } from '@lstmkit/preprocess';
+export { computeMetrics } from './metrics.js';
+export { trainDefaults } from './options.js';
+export type { Metrics, TrainEvent, TrainOptions, TrainResult } from './types.js';

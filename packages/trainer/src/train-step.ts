@@ -1,0 +1,115 @@
+import { createRng } from '@lstmkit/preprocess';
+import * as tf from '@tensorflow/tfjs';
+import type { Batch } from './batching.js';
+
+/** Keras' clipping of probabilities inside the cross-entropy. */
+const EPSILON = 1e-7;
+
+/**
+ * Mean cross-entropy from the model's probabilities: binary (one sigmoid unit, labels 0/1) or
+ * categorical (softmax over numClasses, integer labels).
+ */
+export function crossEntropy(
+  probabilities: tf.Tensor,
+  labels: tf.Tensor1D,
+  numClasses: number,
+): tf.Scalar {
+  return tf.tidy((): tf.Scalar => {
+    const p = tf.clipByValue(probabilities, EPSILON, 1 - EPSILON);
+    if (numClasses === 2) {
+      const y = labels.toFloat().reshape([-1, 1]);
+      const logLikelihood = tf.add(
+        tf.mul(y, tf.log(p)),
+        tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p))),
+      );
+      return tf.neg(tf.mean(logLikelihood)) as tf.Scalar;
+    }
+    const y = tf.oneHot(labels, numClasses).toFloat();
+    return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(p)), 1))) as tf.Scalar;
+  });
+}
+
+/** Number of rows whose predicted class equals the label (binary: P(1) >= 0.5). */
+export function countCorrect(
+  probabilities: tf.Tensor,
+  labels: tf.Tensor1D,
+  numClasses: number,
+): tf.Scalar {
+  return tf.tidy((): tf.Scalar => {
+    const predicted =
+      numClasses === 2
+        ? tf.greaterEqual(probabilities.reshape([-1]), 0.5).toInt()
+        : tf.argMax(probabilities, 1).toInt();
+    return tf.sum(tf.equal(predicted, labels).toFloat());
+  });
+}
+
+/**
+ * Scale all gradients by clipNorm / max(globalNorm, clipNorm), as Keras' `clipnorm` on the
+ * whole model (PyTorch's clip_grad_norm_): the direction is kept, the length capped.
+ * Returns new tensors and the norm before clipping.
+ */
+export function clipByGlobalNorm(
+  grads: readonly tf.Tensor[],
+  clipNorm: number,
+): { clipped: tf.Tensor[]; norm: tf.Scalar } {
+  return tf.tidy(() => {
+    const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+    if (clipNorm <= 0) return { clipped: grads.map((g) => g.clone()), norm };
+    const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
+    return { clipped: grads.map((g) => tf.mul(g, scale)), norm };
+  });
+}
+
+export interface StepResult {
+  loss: number;
+  correct: number;
+  /** Global gradient norm before clipping. */
+  gradientNorm: number;
+}
+
+/**
+ * One optimizer step: forward with training=true (dropout active), cross-entropy, gradients,
+ * clipping by global norm, Adam update. `dropoutSeed` fixes the dropout masks: tfjs draws them
+ * from Math.random, so the step runs with Math.random temporarily seeded (the step is
+ * synchronous; nothing else can observe it).
+ */
+export function trainStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  batch: Batch,
+  numClasses: number,
+  clipNorm: number,
+  dropoutSeed: number,
+): StepResult {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const originalRandom = Math.random;
+  Math.random = createRng(dropoutSeed);
+  let summary: tf.Tensor1D;
+  try {
+    summary = tf.tidy(() => {
+      const x = tf.tensor2d(batch.ids, [batch.size, batch.columns], 'int32');
+      const y = tf.tensor1d(batch.labels, 'int32');
+      let correct: tf.Scalar | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const probabilities = model.apply(x, { training: true }) as tf.Tensor;
+        correct = tf.keep(countCorrect(probabilities, y, numClasses));
+        return crossEntropy(probabilities, y, numClasses);
+      }, variables);
+      // Adam matches its moment slots by position: always pass gradients in one fixed order.
+      const { clipped, norm } = clipByGlobalNorm(
+        variables.map((v) => grads[v.name]!),
+        clipNorm,
+      );
+      optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: clipped[i]! })));
+      const result = tf.stack([value, correct!, norm]) as tf.Tensor1D;
+      correct!.dispose();
+      return result;
+    });
+  } finally {
+    Math.random = originalRandom;
+  }
+  const [loss, correct, gradientNorm] = summary.dataSync();
+  summary.dispose();
+  return { loss: loss!, correct: correct!, gradientNorm: gradientNorm! };
+}
