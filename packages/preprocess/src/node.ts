@@ -1,1 +1,4 @@
-export {};
+export { dataHome } from './node/data-home';
+export { loadDataset } from './node/load-dataset';
+export type { DatasetFormat, LoadDatasetOptions } from './node/load-options';
+export { namedDatasets } from './node/named-datasets';

@@ -1,0 +1,58 @@
+import { isUtf8 } from 'node:buffer';
+import type { Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+
+export type TextEncoding = 'utf-8' | 'latin1';
+
+export type Line = { number: number; text: string } | { number: number; invalid: string };
+
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+const BOM = '\ufeff';
+
+/**
+ * Streams a file line by line (LF or CRLF; U+0085 and U+2028 are text, as in Python's file
+ * iteration). Lines that are not valid UTF-8 are yielded as `invalid` so the caller decides
+ * whether that is an error or a skipped record. `hash`, when given, sees every byte, so a
+ * checksum costs no second read.
+ */
+export async function* readLines(
+  file: string,
+  encoding: TextEncoding,
+  hash?: Hash,
+): AsyncGenerator<Line, void, undefined> {
+  let number = 0;
+  let rest: Buffer | undefined;
+  const decode = (bytes: Buffer): Line => {
+    number++;
+    const end =
+      bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
+    const body = bytes.subarray(0, end);
+    if (encoding === 'utf-8' && !isUtf8(body)) return { number, invalid: 'invalid UTF-8' };
+    let text = body.toString(encoding === 'utf-8' ? 'utf8' : 'latin1');
+    if (number === 1 && text.startsWith(BOM)) text = text.slice(1);
+    return { number, text };
+  };
+  for await (const chunk of createReadStream(file, {
+    highWaterMark: 1 << 20,
+  }) as AsyncIterable<Buffer>) {
+    hash?.update(chunk);
+    let start = 0;
+    let end = chunk.indexOf(NEWLINE, start);
+    if (end !== -1 && rest !== undefined) {
+      yield decode(Buffer.concat([rest, chunk.subarray(0, end)]));
+      rest = undefined;
+      start = end + 1;
+      end = chunk.indexOf(NEWLINE, start);
+    }
+    for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      yield decode(chunk.subarray(start, end));
+      start = end + 1;
+    }
+    if (start < chunk.length) {
+      const tail = chunk.subarray(start);
+      rest = rest === undefined ? Buffer.from(tail) : Buffer.concat([rest, tail]);
+    }
+  }
+  if (rest !== undefined && rest.length > 0) yield decode(rest);
+}
