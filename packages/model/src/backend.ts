@@ -30,6 +30,8 @@ const defaultLog = (line: string) => {
 
 /** One promise per requested backend, so repeated and concurrent calls initialise once. */
 const initialised = new Map<string, Promise<BackendInfo>>();
+/** The backend the application asked for last, for code that only needs "some backend". */
+let current: Promise<BackendInfo> | undefined;
 
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const requested = resolveRequest(options.backend);
@@ -40,10 +42,20 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     // A failed attempt must not poison later ones (e.g. after installing a backend).
     pending.catch(() => initialised.delete(requested));
   }
-  const info = await pending;
+  const request = pending;
+  current = request;
+  request.catch(() => {
+    if (current === request) current = undefined;
+  });
+  const info = await request;
   // Another caller may have switched backends since; switch back without logging again.
   if (tf.getBackend() !== info.name) await tf.setBackend(info.name);
   return info;
+}
+
+/** Used by loaders: keeps whatever the application initialised, else initialises the default. */
+export function ensureBackend(): Promise<BackendInfo> {
+  return current ?? initBackend();
 }
 
 function resolveRequest(option: InitBackendOptions['backend']): BackendName | 'auto' {

@@ -8,6 +8,20 @@ export function lstmParameterCount(inputSize: number, hiddenSize: number): numbe
   return 4 * (hiddenSize * (hiddenSize + inputSize) + hiddenSize);
 }
 
+/** countParams() of createModel(config), from the formulas: checks a loaded model's topology. */
+export function expectedParameterCount(config: ModelConfig): number {
+  const directions = config.arch === 'bilstm' ? 2 : 1;
+  const h = config.hiddenSize;
+  const merged = directions === 2 && config.mergeMode === 'concat' ? 2 * h : h;
+  let total = config.vocabSize * config.embeddingDim;
+  for (let i = 0; i < config.layers; i++) {
+    total += directions * lstmParameterCount(i === 0 ? config.embeddingDim : merged, h);
+  }
+  const features = config.head === 'pool' ? 2 * merged : merged;
+  const units = config.numClasses === 2 ? 1 : config.numClasses;
+  return total + features * units + units;
+}
+
 /**
  * embedding (mask_zero) -> N x LSTM/BiLSTM -> [masked avg+max pooling] -> dropout -> dense.
  * The time dimension is free and padding (id 0) is masked, so a prediction does not depend on

@@ -4,6 +4,14 @@ export {
   type InitBackendOptions,
   initBackend,
 } from './backend';
+export {
+  type Bundle,
+  type BundleContents,
+  type BundleManifest,
+  loadBundle,
+  saveBundle,
+} from './bundle';
+export { Classifier, type Prediction, type PredictOptions } from './classifier';
 export { createModel, lstmParameterCount } from './create-model';
 export {
   type Arch,

@@ -1,0 +1,307 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { isLstmkitError, LstmkitError, type PipelineJSON, TextPipeline } from '@lstmkit/preprocess';
+import * as tf from '@tensorflow/tfjs';
+import { version as modelVersion } from '../package.json';
+import { previousPath, writeDirectoryAtomic } from './atomic-directory';
+import { ensureBackend } from './backend';
+import { expectedParameterCount } from './create-model';
+import { deserializeModel, serializeModel, WEIGHTS_FILE } from './model-artifacts';
+import { type ModelConfig, validateModelConfig } from './model-config';
+
+/** Bumped on any change a previous loader could misread. */
+export const BUNDLE_FORMAT_VERSION = 1;
+
+const MODEL_FILE = 'model.json';
+const PREPROCESS_FILE = 'preprocess.json';
+const BUNDLE_FILE = 'bundle.json';
+const MANIFEST_FILE = 'manifest.json';
+const CONTENT_FILES = [MODEL_FILE, WEIGHTS_FILE, PREPROCESS_FILE, BUNDLE_FILE] as const;
+
+export interface BundleContents {
+  model: tf.LayersModel;
+  pipeline: TextPipeline;
+  /** Label i is labelNames[i]; binary: index 1 is the positive class. */
+  labelNames: string[];
+  modelConfig: ModelConfig;
+  training?: Record<string, unknown>;
+  metrics?: Record<string, unknown>;
+}
+
+export interface BundleManifest {
+  formatVersion: number;
+  createdAt: string;
+  /** sha256 (hex) and byte size of every other file in the bundle. */
+  files: Record<string, { sha256: string; size: number }>;
+  libraries: Record<string, string>;
+}
+
+export interface Bundle extends BundleContents {
+  dir: string;
+  manifest: BundleManifest;
+}
+
+/** bundle.json: what the model means, beside what it computes. */
+interface BundleInfoJSON {
+  formatVersion: number;
+  labelNames: string[];
+  modelConfig: ModelConfig;
+  training?: Record<string, unknown>;
+  metrics?: Record<string, unknown>;
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const jsonBytes = (value: unknown) =>
+  new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+
+/** Ties model.json to the exact vocabulary its embedding rows were trained for. */
+function vocabularyHash(pipeline: PipelineJSON): string {
+  return sha256(new TextEncoder().encode(JSON.stringify(pipeline.vocabulary.tokens)));
+}
+
+function checkConsistency(
+  where: string,
+  code: string,
+  config: ModelConfig,
+  labelNames: unknown,
+  vocabularySize: number,
+): void {
+  if (!Array.isArray(labelNames) || !labelNames.every((name) => typeof name === 'string')) {
+    throw new LstmkitError(code, `${where}: labelNames must be an array of strings.`);
+  }
+  if (labelNames.length !== config.numClasses) {
+    throw new LstmkitError(
+      code,
+      `${where}: ${labelNames.length} labelNames for a model with numClasses ${config.numClasses}.`,
+    );
+  }
+  if (config.vocabSize !== vocabularySize) {
+    throw new LstmkitError(
+      code,
+      `${where}: modelConfig.vocabSize is ${config.vocabSize} but the vocabulary has ${vocabularySize} tokens.`,
+    );
+  }
+}
+
+/**
+ * Writes a bundle directory atomically (temp directory + rename); an existing bundle at `dir`
+ * is replaced only once the new one is complete.
+ */
+export async function saveBundle(dir: string, contents: BundleContents): Promise<void> {
+  const { model, pipeline, labelNames, modelConfig } = contents;
+  validateModelConfig(modelConfig);
+  checkConsistency(
+    'saveBundle',
+    'INVALID_BUNDLE',
+    modelConfig,
+    labelNames,
+    pipeline.vocabulary.size,
+  );
+  const preprocess = pipeline.toJSON();
+  const { modelJson, weights } = await serializeModel(model, {
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    vocabHash: vocabularyHash(preprocess),
+  });
+  const info: BundleInfoJSON = {
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    labelNames,
+    modelConfig,
+    ...(contents.training && { training: contents.training }),
+    ...(contents.metrics && { metrics: contents.metrics }),
+  };
+  const files = new Map<string, Uint8Array>([
+    [MODEL_FILE, jsonBytes(modelJson)],
+    [WEIGHTS_FILE, weights],
+    [PREPROCESS_FILE, jsonBytes(preprocess)],
+    [BUNDLE_FILE, jsonBytes(info)],
+  ]);
+  const manifest: BundleManifest = {
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    createdAt: new Date().toISOString(),
+    files: Object.fromEntries(
+      [...files].map(([name, bytes]) => [name, { sha256: sha256(bytes), size: bytes.length }]),
+    ),
+    libraries: {
+      '@lstmkit/model': modelVersion,
+      '@tensorflow/tfjs': tf.version.tfjs,
+      backend: tf.getBackend(),
+    },
+  };
+  files.set(MANIFEST_FILE, jsonBytes(manifest));
+  await writeDirectoryAtomic(resolve(dir), files);
+}
+
+const corrupt = (dir: string, message: string, cause?: unknown) =>
+  new LstmkitError('BUNDLE_CORRUPT', `Model bundle ${dir}: ${message}`, {
+    hint: 'Re-export or re-copy the whole bundle directory.',
+    ...(cause !== undefined && { cause }),
+  });
+
+async function readBundleFile(dir: string, name: string): Promise<Uint8Array> {
+  try {
+    return await readFile(join(dir, name));
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') throw corrupt(dir, `${name} is missing.`);
+    throw corrupt(dir, `cannot read ${name}: ${(error as Error).message}`, error);
+  }
+}
+
+function parseJson<T>(dir: string, name: string, bytes: Uint8Array): T {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as T;
+  } catch (error) {
+    throw corrupt(dir, `${name} is not valid JSON (${(error as Error).message}).`, error);
+  }
+}
+
+function checkVersion(dir: string, name: string, version: unknown): void {
+  if (version !== BUNDLE_FORMAT_VERSION) {
+    throw new LstmkitError(
+      'BUNDLE_VERSION',
+      `Model bundle ${dir}: ${name} has format version ${JSON.stringify(version)}; this @lstmkit/model (${modelVersion}) reads version ${BUNDLE_FORMAT_VERSION}.`,
+      { hint: 'Use the @lstmkit/model version that wrote the bundle, or retrain.' },
+    );
+  }
+}
+
+async function readManifest(dir: string): Promise<BundleManifest> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    const previous = previousPath(dir);
+    const interrupted = await stat(previous).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    throw new LstmkitError('BUNDLE_NOT_FOUND', `No model bundle directory at ${dir}.`, {
+      hint: interrupted
+        ? `An interrupted save left the previous bundle at ${previous}; rename it back to ${dir}.`
+        : 'Train a model first (it writes a bundle directory) or check the path.',
+    });
+  }
+  const manifest = parseJson<BundleManifest>(
+    dir,
+    MANIFEST_FILE,
+    await readBundleFile(dir, MANIFEST_FILE),
+  );
+  if (typeof manifest !== 'object' || manifest === null || typeof manifest.files !== 'object') {
+    throw corrupt(dir, `${MANIFEST_FILE} has no 'files' table.`);
+  }
+  checkVersion(dir, MANIFEST_FILE, manifest.formatVersion);
+  return manifest;
+}
+
+/** Reads every content file and checks it against the manifest's size and sha256. */
+async function readVerified(
+  dir: string,
+  manifest: BundleManifest,
+): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  for (const name of CONTENT_FILES) {
+    const expected = manifest.files[name];
+    if (expected === undefined) throw corrupt(dir, `${MANIFEST_FILE} does not list ${name}.`);
+    const bytes = await readBundleFile(dir, name);
+    if (bytes.length !== expected.size) {
+      throw corrupt(
+        dir,
+        `${name} has ${bytes.length} bytes, the manifest says ${expected.size} (partial copy?).`,
+      );
+    }
+    if (sha256(bytes) !== expected.sha256) {
+      throw corrupt(
+        dir,
+        `${name} does not match its sha256 in ${MANIFEST_FILE} (modified or corrupt).`,
+      );
+    }
+    files.set(name, bytes);
+  }
+  return files;
+}
+
+function embeddingShape(modelJson: tf.io.ModelJSON): number[] | undefined {
+  const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
+  return specs.find((spec) => /(^|\/)embeddings$/.test(spec.name))?.shape;
+}
+
+/**
+ * Loads a bundle written by saveBundle, verifying the manifest hashes, the format version and
+ * that the model, vocabulary and config agree. Every failure is an LstmkitError naming the file.
+ */
+export async function loadBundle(dir: string): Promise<Bundle> {
+  const root = resolve(dir);
+  const manifest = await readManifest(root);
+  const files = await readVerified(root, manifest);
+  const modelJson = parseJson<tf.io.ModelJSON>(root, MODEL_FILE, files.get(MODEL_FILE)!);
+  const preprocess = parseJson<PipelineJSON>(root, PREPROCESS_FILE, files.get(PREPROCESS_FILE)!);
+  const info = parseJson<BundleInfoJSON>(root, BUNDLE_FILE, files.get(BUNDLE_FILE)!);
+  checkVersion(root, BUNDLE_FILE, info.formatVersion);
+  const metadata = modelJson.userDefinedMetadata as
+    | { formatVersion?: unknown; vocabHash?: unknown }
+    | undefined;
+  checkVersion(root, `${MODEL_FILE} userDefinedMetadata`, metadata?.formatVersion);
+
+  let pipeline: TextPipeline;
+  let modelConfig: ModelConfig;
+  try {
+    pipeline = TextPipeline.fromJSON(preprocess);
+  } catch (error) {
+    throw corrupt(root, `${PREPROCESS_FILE}: ${(error as Error).message}`, error);
+  }
+  try {
+    modelConfig = validateModelConfig(info.modelConfig);
+  } catch (error) {
+    throw corrupt(root, `${BUNDLE_FILE}: ${(error as Error).message}`, error);
+  }
+  checkConsistency(
+    `Model bundle ${root}: ${BUNDLE_FILE}`,
+    'BUNDLE_CORRUPT',
+    modelConfig,
+    info.labelNames,
+    pipeline.vocabulary.size,
+  );
+  if (metadata?.vocabHash !== vocabularyHash(preprocess)) {
+    throw corrupt(
+      root,
+      `${MODEL_FILE} was trained with another vocabulary than ${PREPROCESS_FILE} holds.`,
+    );
+  }
+  const embedding = embeddingShape(modelJson);
+  if (embedding?.[0] !== pipeline.vocabulary.size) {
+    throw corrupt(
+      root,
+      `the embedding in ${MODEL_FILE} has ${embedding?.[0] ?? 'no'} rows; the vocabulary in ${PREPROCESS_FILE} has ${pipeline.vocabulary.size} tokens.`,
+    );
+  }
+
+  await ensureBackend();
+  let model: tf.LayersModel;
+  try {
+    model = await deserializeModel(modelJson, files.get(WEIGHTS_FILE)!);
+  } catch (error) {
+    if (isLstmkitError(error)) throw error;
+    throw corrupt(
+      root,
+      `${MODEL_FILE} and ${WEIGHTS_FILE} do not form a model: ${(error as Error).message}`,
+      error,
+    );
+  }
+  const parameters = expectedParameterCount(modelConfig);
+  if (model.countParams() !== parameters) {
+    const actual = model.countParams();
+    model.dispose();
+    throw corrupt(
+      root,
+      `${MODEL_FILE} has ${actual} parameters; modelConfig in ${BUNDLE_FILE} describes ${parameters}.`,
+    );
+  }
+  return {
+    dir: root,
+    manifest,
+    model,
+    pipeline,
+    labelNames: info.labelNames,
+    modelConfig,
+    ...(info.training && { training: info.training }),
+    ...(info.metrics && { metrics: info.metrics }),
+  };
+}
