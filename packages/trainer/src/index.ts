@@ -1,4 +1,6 @@
 export { isLstmkitError, LstmkitError } from '@lstmkit/preprocess';
+export { evaluate } from './evaluate.js';
 export { computeMetrics } from './metrics.js';
 export { trainDefaults } from './options.js';
+export { train } from './train.js';
 export type { Metrics, TrainEvent, TrainOptions, TrainResult } from './types.js';

@@ -23,6 +23,7 @@ export interface RunProgress {
   /** Seconds of completed epochs, and of training so far. */
   epochSeconds: number[];
   trainingSeconds: number;
+  samplesTrained: number;
 }
 
 export interface RunState extends RunProgress {

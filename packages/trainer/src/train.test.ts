@@ -1,0 +1,197 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Classifier, loadBundle } from '@lstmkit/model';
+import { isLstmkitError, splitDataset } from '@lstmkit/preprocess';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomLabelDataset, separableDataset, tinyModel } from './__fixtures__/separable.js';
+import { evaluate } from './evaluate.js';
+import { train } from './train.js';
+import type { TrainEvent, TrainOptions } from './types.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'lstmkit-trainer-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const base = (name: string, overrides: Partial<TrainOptions> = {}): TrainOptions => ({
+  dataset: separableDataset(400, 1),
+  preset: 'textbook',
+  pipeline: { sequence: { length: 16, padding: 'pre', truncating: 'post' } },
+  model: tinyModel,
+  epochs: 3,
+  learningRate: 0.02,
+  seed: 7,
+  outDir: join(root, name),
+  ...overrides,
+});
+
+function collect(): { events: TrainEvent[]; onEvent: (e: TrainEvent) => void } {
+  const events: TrainEvent[] = [];
+  return { events, onEvent: (e) => events.push(e) };
+}
+
+async function bundleWeights(dir: string): Promise<number[][]> {
+  const bundle = await loadBundle(dir);
+  const weights = bundle.model.getWeights().map((w) => Array.from(w.dataSync()));
+  bundle.model.dispose();
+  return weights;
+}
+
+describe('train', () => {
+  it('learns separable data, keeps the best bundle, writes the report, leaks no tensors', async () => {
+    const { events, onEvent } = collect();
+    const tensorsAtEpochEnd: number[] = [];
+    const result = await train(
+      base('e2e', {
+        onEvent: (e) => {
+          onEvent(e);
+          if (e.type === 'epoch') tensorsAtEpochEnd.push(tf.memory().numTensors);
+        },
+      }),
+    );
+    expect(result.interrupted).toBe(false);
+    expect(result.epochsRun).toBe(3);
+    expect(result.test.count).toBe(40);
+    expect(result.test.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(result.validation.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(new Set(tensorsAtEpochEnd).size).toBe(1);
+
+    // events: start first, end last, a checkpoint right after each improving evaluation
+    expect(events[0]).toMatchObject({
+      type: 'start',
+      stepsPerEpoch: 10,
+      trainSize: 320,
+      validationSize: 40,
+    });
+    expect(events.at(-1)).toMatchObject({ type: 'end', result });
+    expect(events.filter((e) => e.type === 'step')).toHaveLength(30);
+    const evaluations = events.filter((e) => e.type === 'evaluation');
+    expect(evaluations).toHaveLength(3);
+    events.forEach((e, i) => {
+      if (e.type === 'evaluation') expect(events[i + 1]?.type === 'checkpoint').toBe(e.improved);
+    });
+
+    // the bundle is the best checkpoint; Classifier + evaluate() agree with the trainer's numbers
+    const classifier = await Classifier.load(result.bundleDir);
+    const { test } = splitDataset(base('x').dataset.examples, { seed: 7 });
+    const metrics = evaluate(classifier, test);
+    expect(metrics.accuracy).toBe(result.test.accuracy);
+    expect(metrics.loss).toBeCloseTo(result.test.loss, 5);
+    expect(classifier.bundle.metrics).toMatchObject({ test: { count: 40 } });
+    classifier.dispose();
+
+    const report = JSON.parse(await readFile(result.reportPath, 'utf8'));
+    expect(report).toMatchObject({
+      status: 'complete',
+      dataset: { sizes: { train: 320, validation: 40, test: 40 } },
+      config: { batchSize: 32, model: { hiddenSize: 8, vocabSize: expect.any(Number) } },
+      metrics: { test: { accuracy: result.test.accuracy } },
+    });
+    expect(report.padding.trimmed).toBeLessThan(report.padding.full);
+    const history = (await readFile(result.historyPath, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(history.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect(await readFile(result.plotPath, 'utf8')).toContain('<polyline');
+    // a finished run leaves no resumable state, and nothing but the bundle in the bundle dir
+    await expect(readdir(`${result.bundleDir}.run`)).rejects.toThrow();
+    expect(await readdir(result.bundleDir)).not.toContain('report.json');
+    expect((await readdir(`${result.bundleDir}.report`)).sort()).toEqual([
+      'history.jsonl',
+      'report.json',
+      'training.svg',
+    ]);
+  });
+
+  it('resumes an interrupted run to the same result as an uninterrupted one', async () => {
+    const options = {
+      model: { ...tinyModel, dropout: 0.3 }, // dropout masks must replay too
+      evalEvery: 4,
+    };
+    const straight = await train(base('straight', options));
+
+    const controller = new AbortController();
+    let steps = 0;
+    const first = await train(
+      base('resumed', {
+        ...options,
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'step' && ++steps === 13) controller.abort();
+        },
+      }),
+    );
+    expect(first.interrupted).toBe(true);
+    expect(first.test.count).toBe(0);
+    const { events, onEvent } = collect();
+    const resumed = await train(base('resumed', { ...options, resume: true, onEvent }));
+    expect(resumed.interrupted).toBe(false);
+    // step 14 of 30 (epoch 2, step 4) is the first one trained after resuming
+    expect(events.find((e) => e.type === 'step')).toMatchObject({ epoch: 2, step: 4 });
+
+    expect(resumed.bestEpoch).toBe(straight.bestEpoch);
+    expect(resumed.test.loss).toBeCloseTo(straight.test.loss, 5);
+    expect(resumed.validation.loss).toBeCloseTo(straight.validation.loss, 5);
+    expect(resumed.test.confusionMatrix).toEqual(straight.test.confusionMatrix);
+    const [a, b] = [
+      await bundleWeights(straight.bundleDir),
+      await bundleWeights(resumed.bundleDir),
+    ];
+    const maxDiff = Math.max(...a.flatMap((w, i) => w.map((v, j) => Math.abs(v - b[i]![j]!))));
+    expect(maxDiff).toBeLessThan(1e-5);
+    const historyOf = async (path: string) =>
+      (await readFile(path, 'utf8')).trim().split('\n').length;
+    expect(await historyOf(resumed.historyPath)).toBe(await historyOf(straight.historyPath));
+  });
+
+  it('stops early, checkpoints only on improvement and restores the best epoch', async () => {
+    const { events, onEvent } = collect();
+    const result = await train(
+      base('early', {
+        dataset: randomLabelDataset(400, 3),
+        learningRate: 0.05,
+        epochs: 12,
+        patience: 2,
+        onEvent,
+      }),
+    );
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.epochsRun).toBeLessThan(12);
+    const evaluations = events.filter((e) => e.type === 'evaluation');
+    const checkpoints = events.filter((e) => e.type === 'checkpoint');
+    expect(checkpoints.map((c) => c.epoch)).toEqual(
+      evaluations.filter((e) => e.improved).map((e) => e.epoch),
+    );
+    expect(evaluations.slice(-2).every((e) => !e.improved)).toBe(true);
+    expect(events.find((e) => e.type === 'early-stop')).toEqual({
+      type: 'early-stop',
+      epoch: result.epochsRun,
+      bestEpoch: result.bestEpoch,
+    });
+    const best = evaluations.find((e) => e.epoch === result.bestEpoch)!;
+    // the restored weights are those of the best evaluation
+    expect(result.validation.loss).toBeCloseTo(best.validation.loss, 5);
+    const bundle = await loadBundle(result.bundleDir);
+    expect(bundle.training).toMatchObject({ epoch: result.bestEpoch });
+    bundle.model.dispose();
+  });
+
+  it('names the bad option and its limit', async () => {
+    const attempt = (o: Partial<TrainOptions>) => train(base('bad', o)).catch((e: unknown) => e);
+    const error = await attempt({ batchSize: 0 });
+    expect(isLstmkitError(error) && error.code).toBe('INVALID_TRAIN_OPTIONS');
+    expect((error as Error).message).toMatch(
+      /'batchSize' must be an integer from 1 to 65536, got 0/,
+    );
+    expect(((await attempt({ learningRate: -1 })) as Error).message).toMatch(/learningRate/);
+    const badLabel = separableDataset(20, 1);
+    badLabel.examples[3]!.label = 5;
+    expect(await attempt({ dataset: badLabel })).toMatchObject({ code: 'INVALID_DATASET' });
+  });
+});
