@@ -1,1 +1,3 @@
-export {};
+export type { CliIo, OutputStream } from './cli-io.js';
+export { runCli } from './run-cli.js';
+export { version } from './version.js';

@@ -1,0 +1,37 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Classifier } from '@lstmkit/model';
+import type { Context } from '../context.js';
+import { CliError } from '../errors/cli-error.js';
+import type { BackendFlag } from '../options/data-options.js';
+
+/** Checks the bundle directory, starts the backend and loads the classifier (verified). */
+export async function loadClassifier(
+  modelDir: string,
+  backend: BackendFlag,
+  ctx: Context,
+): Promise<Classifier> {
+  const dir = resolve(ctx.io.cwd, modelDir);
+  const info = await stat(dir).catch(() => undefined);
+  if (info === undefined) {
+    throw new CliError(
+      'MODEL_NOT_FOUND',
+      `no model bundle at ${modelDir}: the directory does not exist`,
+      {
+        hint: "train one with 'lstmkit train --data <name|path> --out <dir>', or check --model",
+      },
+    );
+  }
+  if (!info.isDirectory()) {
+    throw new CliError(
+      'MODEL_NOT_FOUND',
+      `--model must be a bundle directory, but ${modelDir} is a file`,
+      {
+        hint: 'pass the directory lstmkit train wrote (it holds manifest.json and model.json)',
+      },
+    );
+  }
+  const { initBackend, Classifier } = await import('@lstmkit/model');
+  await initBackend({ backend, log: (line) => ctx.info(ctx.err.dim(line)) });
+  return Classifier.load(dir);
+}

@@ -1,0 +1,165 @@
+import type { TrainResult } from '@lstmkit/trainer';
+import type { Context } from '../context.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { onInterrupt } from '../interrupt.js';
+import type { TrainCliOptions } from '../options/train-options.js';
+import { formatCount, formatDuration, formatLoss, shellQuote } from '../render/format.js';
+import { renderMetrics } from '../render/metrics.js';
+import { ProgressRenderer } from '../render/progress-renderer.js';
+import { renderTable } from '../render/table.js';
+import { reportSkipped } from './report-skipped.js';
+
+/** The command line that continues this run. */
+export function resumeCommand(argv: readonly string[]): string {
+  const args = argv.filter((arg) => arg !== '--resume');
+  return ['lstmkit', ...args.map(shellQuote), '--resume'].join(' ');
+}
+
+export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<void> {
+  const live = ctx.io.stderr.isTTY === true && !ctx.io.env.CI;
+  const renderer = new ProgressRenderer({
+    stream: ctx.io.stderr,
+    style: ctx.err,
+    live,
+    displayPath: (path) => ctx.displayPath(path),
+  });
+  const s = ctx.err;
+  const started = performance.now();
+
+  renderer.setStatus(`loading ${options.data}…`);
+  const [{ loadDataset }, { pipelinePresets }] = await Promise.all([
+    import('@lstmkit/preprocess/node'),
+    import('@lstmkit/preprocess'),
+  ]);
+  const dataset = await loadDataset(options.data, options.load);
+  renderer.finish();
+  reportSkipped(dataset, ctx);
+  const labels = dataset.labelNames;
+  ctx.info(
+    `${s.bold('data')}  ${dataset.name}: ${formatCount(dataset.examples.length)} examples, ${labels.length} labels (${labels.join(', ')})`,
+  );
+
+  renderer.setStatus('starting TensorFlow.js…');
+  const [{ initBackend }, { train }] = await Promise.all([
+    import('@lstmkit/model'),
+    import('@lstmkit/trainer'),
+  ]);
+  await initBackend({ backend: options.backend, log: (line) => renderer.log(s.dim(line)) });
+  renderer.setStatus(options.resume ? 'restoring the saved run…' : 'building the model…');
+
+  const controller = new AbortController();
+  const removeHandlers = onInterrupt(
+    () => {
+      renderer.log(
+        s.yellow(
+          'stopping after the current step, keeping the best checkpoint… (Ctrl-C again to quit now)',
+        ),
+      );
+      controller.abort();
+    },
+    () => {
+      renderer.finish();
+      ctx.info(s.red('quit without saving the run state'));
+    },
+  );
+
+  let result: TrainResult;
+  try {
+    const pipeline =
+      options.sequenceLength === undefined
+        ? undefined
+        : {
+            sequence: {
+              ...pipelinePresets[options.preset].sequence,
+              length: options.sequenceLength,
+            },
+          };
+    result = await train({
+      dataset,
+      preset: options.preset,
+      model: options.model,
+      ...(pipeline && { pipeline }),
+      ...(options.epochs !== undefined && { epochs: options.epochs }),
+      ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
+      ...(options.learningRate !== undefined && { learningRate: options.learningRate }),
+      ...(options.patience !== undefined && { patience: options.patience }),
+      ...(options.evalEvery !== undefined && { evalEvery: options.evalEvery }),
+      ...(options.seed !== undefined && { seed: options.seed }),
+      outDir: options.outDir,
+      resume: options.resume,
+      signal: controller.signal,
+      onEvent: (event) => renderer.handle(event),
+    });
+  } finally {
+    removeHandlers();
+    renderer.finish();
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  if (options.json) {
+    ctx.print(JSON.stringify({ ...result, labelNames: labels, dataset: dataset.name, seconds }));
+  }
+  if (result.interrupted) {
+    printInterrupted(result, ctx);
+    ctx.exitCode = ExitCode.interrupted;
+    return;
+  }
+  if (!options.json) printSummary(result, labels, options, seconds, ctx);
+}
+
+function printInterrupted(result: TrainResult, ctx: Context): void {
+  const s = ctx.err;
+  ctx.info();
+  ctx.info(
+    `${s.yellow(s.bold('interrupted'))} after ${result.epochsRun} complete epoch${result.epochsRun === 1 ? '' : 's'}.`,
+  );
+  if (result.bestEpoch > 0) {
+    ctx.info(
+      `  best checkpoint (epoch ${result.bestEpoch}, val loss ${formatLoss(result.validation.loss)}) kept in ${ctx.displayPath(result.bundleDir)}`,
+    );
+  } else {
+    ctx.info('  no checkpoint yet (no validation has run).');
+  }
+  ctx.info(`  resume with: ${s.cyan(resumeCommand(ctx.argv))}`);
+}
+
+function printSummary(
+  result: TrainResult,
+  labels: readonly string[],
+  options: TrainCliOptions,
+  seconds: number,
+  ctx: Context,
+): void {
+  const s = ctx.out;
+  const how = result.stoppedEarly
+    ? `stopped early after epoch ${result.epochsRun}`
+    : `${result.epochsRun} epochs`;
+  ctx.print(
+    `${s.green('✓')} ${s.bold('trained')} in ${formatDuration(seconds)} · ${how} · best epoch ${result.bestEpoch} · ${formatDuration(result.secondsPerEpoch)}/epoch`,
+  );
+  ctx.print();
+  ctx.print(
+    s.bold(`Test metrics`) +
+      s.dim(` (best checkpoint, ${formatCount(result.test.count)} held-out examples)`),
+  );
+  ctx.print(renderMetrics(result.test, labels, s).join('\n'));
+  ctx.print();
+  ctx.print(s.bold('Files'));
+  ctx.print(
+    renderTable(
+      [
+        ['bundle', ctx.displayPath(result.bundleDir)],
+        ['report', ctx.displayPath(result.reportPath)],
+        ['history', ctx.displayPath(result.historyPath)],
+        ['plot', ctx.displayPath(result.plotPath)],
+      ],
+      { indent: 2 },
+    ).join('\n'),
+  );
+  const model = shellQuote(ctx.displayPath(result.bundleDir));
+  ctx.print();
+  ctx.print(s.bold('Next'));
+  ctx.print(`  lstmkit evaluate --model ${model} --data ${shellQuote(options.data)}`);
+  ctx.print(`  lstmkit predict --model ${model} "some text to classify"`);
+  ctx.print(`  lstmkit serve --model ${model}`);
+}

@@ -1,0 +1,89 @@
+import { Command, Option } from 'commander';
+import type { Context } from '../context.js';
+import { addDataOptions, backendOption } from '../options/data-options.js';
+import { integerIn, numberIn } from '../options/flag-parsers.js';
+import { requireFlags } from '../options/required.js';
+import { presets, type TrainFlags, trainOptionsFrom } from '../options/train-options.js';
+
+const examples = `
+Examples:
+  # the textbook recipe on the UCI sentences (about 3 minutes per epoch on 2 cores)
+  $ lstmkit train --data uci-sentiment --preset textbook --epochs 3 --out runs/textbook
+
+  # a CSV file, a bidirectional model, longer sequences
+  $ lstmkit train --data reviews.csv --text-column review --label-column sentiment \\
+      --arch bilstm --seq-len 120 --out runs/reviews
+
+  # continue an interrupted run (Ctrl-C keeps the best checkpoint and the run state)
+  $ lstmkit train --data uci-sentiment --preset textbook --out runs/textbook --resume
+
+Data is a named dataset (uci-sentiment, imdb-50k, amazon-ft-sample; looked up in
+$LSTMKIT_DATA_HOME, default ~/.cache/lstmkit) or a path: .tsv (text<TAB>label), .csv,
+fastText (__label__x text) or a folder with one sub-folder of .txt files per label.
+Run 'lstmkit data <name|path>' first to see label counts and a suggested --seq-len.`;
+
+export function trainCommand(ctx: Context): Command {
+  const command = new Command('train')
+    .summary('train a classifier and write a model bundle')
+    .description(
+      'Train an LSTM/BiLSTM text classifier. Progress goes to stderr, the summary to stdout.\n' +
+        'The best checkpoint (lowest validation loss) is kept in --out; Ctrl-C stops cleanly.',
+    )
+    .option('-d, --data <name|path>', 'dataset name or path (required)');
+  addDataOptions(command);
+  command
+    .option('-o, --out <dir>', 'bundle directory to write, reports go beside it (required)')
+    .addOption(
+      new Option('--preset <name>', 'starting recipe for pipeline and model')
+        .choices(presets)
+        .default('default'),
+    )
+    .addOption(new Option('--arch <arch>', 'recurrent layer').choices(['lstm', 'bilstm']))
+    .addOption(
+      new Option(
+        '--head <head>',
+        'what the classifier reads: last state or mean over time',
+      ).choices(['last', 'pool']),
+    )
+    .option('--embedding-dim <n>', 'embedding size', integerIn(1, 4096))
+    .option('--hidden-size <n>', 'LSTM units per layer (per direction)', integerIn(1, 4096))
+    .option('--layers <n>', 'stacked LSTM layers', integerIn(1, 16))
+    .option(
+      '--dropout <x>',
+      'dropout between layers and before the head',
+      numberIn(0, 1, { exclusiveMax: true }),
+    )
+    .option('--seq-len <n>', 'tokens per example after padding/truncation', integerIn(1, 100_000))
+    .option('--epochs <n>', 'passes over the training data', integerIn(1, 100_000))
+    .option('--batch-size <n>', 'examples per optimizer step', integerIn(1, 1_000_000))
+    .option('--lr <x>', 'Adam learning rate', numberIn(0, 10, { exclusiveMin: true }))
+    .option(
+      '--patience <n>',
+      'stop after N evaluations without improvement (0: never)',
+      integerIn(0),
+    )
+    .option(
+      '--eval-every <n>',
+      'also validate every N steps (always at each epoch end)',
+      integerIn(1),
+    )
+    .option(
+      '--seed <n>',
+      'seed for the split, initial weights and shuffling',
+      integerIn(0, 2 ** 31 - 1),
+    )
+    .addOption(backendOption())
+    .option('--resume', 'continue the interrupted run saved beside --out')
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText('after', examples)
+    .action(async (flags: TrainFlags) => {
+      requireFlags('lstmkit train', flags, [
+        ['data', '--data <name|path>'],
+        ['out', '--out <dir>'],
+      ]);
+      const options = trainOptionsFrom(flags, ctx.io.cwd);
+      const { runTrain } = await import('./train-action.js');
+      await runTrain(options, ctx);
+    });
+  return command;
+}

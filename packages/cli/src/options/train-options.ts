@@ -1,0 +1,94 @@
+import { resolve } from 'node:path';
+import { usageError } from '../errors/cli-error.js';
+import { type BackendFlag, type DataFlags, loadOptionsFrom } from './data-options.js';
+
+export const presets = ['textbook', 'default'] as const;
+export type PresetFlag = (typeof presets)[number];
+
+/** `lstmkit train` flags as commander parses them (numbers already range-checked). */
+export interface TrainFlags extends DataFlags {
+  data: string;
+  out: string;
+  preset: PresetFlag;
+  arch?: 'lstm' | 'bilstm';
+  head?: 'last' | 'pool';
+  embeddingDim?: number;
+  hiddenSize?: number;
+  layers?: number;
+  dropout?: number;
+  seqLen?: number;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  patience?: number;
+  evalEvery?: number;
+  seed?: number;
+  backend: BackendFlag;
+  resume?: boolean;
+  json?: boolean;
+}
+
+/** Validated options for a training run: only what the user set, so library defaults apply. */
+export interface TrainCliOptions {
+  data: string;
+  load: ReturnType<typeof loadOptionsFrom>;
+  preset: PresetFlag;
+  model: {
+    arch?: 'lstm' | 'bilstm';
+    head?: 'last' | 'pool';
+    embeddingDim?: number;
+    hiddenSize?: number;
+    layers?: number;
+    dropout?: number;
+  };
+  sequenceLength?: number;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  patience?: number;
+  evalEvery?: number;
+  seed?: number;
+  backend: BackendFlag;
+  outDir: string;
+  resume: boolean;
+  json: boolean;
+}
+
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function trainOptionsFrom(flags: TrainFlags, cwd: string): TrainCliOptions {
+  if (flags.out.trim() === '') throw usageError('--out must name a directory');
+  const outDir = resolve(cwd, flags.out);
+  if (outDir === resolve(cwd)) {
+    throw usageError(
+      '--out must not be the current directory: the bundle directory is replaced atomically',
+      'pass a new directory, e.g. --out runs/my-model',
+    );
+  }
+  return defined({
+    data: flags.data,
+    load: loadOptionsFrom(flags.data, flags),
+    preset: flags.preset,
+    model: defined({
+      arch: flags.arch,
+      head: flags.head,
+      embeddingDim: flags.embeddingDim,
+      hiddenSize: flags.hiddenSize,
+      layers: flags.layers,
+      dropout: flags.dropout,
+    }),
+    sequenceLength: flags.seqLen,
+    epochs: flags.epochs,
+    batchSize: flags.batchSize,
+    learningRate: flags.lr,
+    patience: flags.patience,
+    evalEvery: flags.evalEvery,
+    seed: flags.seed,
+    backend: flags.backend,
+    outDir,
+    resume: flags.resume === true,
+    json: flags.json === true,
+  });
+}

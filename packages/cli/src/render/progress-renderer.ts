@@ -1,0 +1,270 @@
+import type { OutputStream } from '../cli-io.js';
+import { formatDuration, formatLoss, formatRate } from './format.js';
+import { metricsInline } from './metrics.js';
+import type { Style } from './style.js';
+import { visibleLength } from './style.js';
+import type { TrainEventView } from './train-event-view.js';
+
+export interface ProgressRendererOptions {
+  stream: OutputStream;
+  style: Style;
+  /** Draw a live bar (true on a terminal); otherwise print plain lines. */
+  live: boolean;
+  /** Milliseconds; injectable for tests. */
+  now?: () => number;
+  /** Minimum milliseconds between live redraws. */
+  redrawInterval?: number;
+  /** In plain mode, also print a progress line when an epoch runs longer than this (ms). */
+  plainInterval?: number;
+  /** How a checkpoint directory is shown (e.g. relative to the cwd). */
+  displayPath?: (path: string) => string;
+}
+
+interface EpochState {
+  epoch: number;
+  startedAt: number;
+  step: number;
+  stepsPerEpoch: number;
+  lossSum: number;
+  lossCount: number;
+  samplesPerSecond: number;
+  committed: boolean;
+}
+
+/**
+ * Renders trainer events on stderr. On a terminal: one live progress bar per epoch (step,
+ * running loss, samples/s, ETA), with validation and checkpoint lines printed above it. Not on a
+ * terminal: one plain line per epoch, evaluation and checkpoint (and a progress line now and then
+ * during long epochs), so logs stay readable.
+ */
+export class ProgressRenderer {
+  private readonly stream: OutputStream;
+  private readonly style: Style;
+  private readonly live: boolean;
+  private readonly now: () => number;
+  private readonly redrawInterval: number;
+  private readonly plainInterval: number;
+  private readonly displayPath: (path: string) => string;
+
+  private totalEpochs = 0;
+  private stepsPerEpoch = 0;
+  private epoch: EpochState | undefined;
+  private lastDraw = 0;
+  private lastPlain = 0;
+  private statusShown = false;
+  private status = '';
+  private firstEpochSeconds: number[] = [];
+  private lastEpochSeen = 0;
+
+  constructor(options: ProgressRendererOptions) {
+    this.stream = options.stream;
+    this.style = options.style;
+    this.live = options.live;
+    this.now = options.now ?? (() => performance.now());
+    this.redrawInterval = options.redrawInterval ?? 100;
+    this.plainInterval = options.plainInterval ?? 15_000;
+    this.displayPath = options.displayPath ?? ((path) => path);
+  }
+
+  /** Feed every trainer event here. */
+  handle(event: TrainEventView): void {
+    switch (event.type) {
+      case 'start':
+        this.onStart(event);
+        break;
+      case 'step':
+        this.onStep(event);
+        break;
+      case 'evaluation': {
+        this.commitEpochLine();
+        const v = event.validation;
+        const mark = event.improved ? this.style.green('✓ best') : this.style.dim('no improvement');
+        const where =
+          event.step > 0 && this.stepsPerEpoch > 0 && event.step < this.stepsPerEpoch
+            ? `epoch ${event.epoch} step ${event.step}`
+            : `epoch ${event.epoch}`;
+        this.log(
+          `  ${this.style.cyan('validate')} ${where}: ${metricsInline(v)}  ${this.style.dim(
+            `(train acc ${event.train.accuracy.toFixed(3)} · loss ${formatLoss(event.train.loss)})`,
+          )}  ${mark}`,
+        );
+        break;
+      }
+      case 'checkpoint':
+        this.log(
+          `  ${this.style.green('saved')}    best checkpoint (val loss ${formatLoss(event.validationLoss)}) → ${this.displayPath(event.dir)}`,
+        );
+        break;
+      case 'epoch':
+        this.onEpoch(event);
+        break;
+      case 'early-stop':
+        this.commitEpochLine();
+        this.log(
+          `${this.style.yellow('early stop')} after epoch ${event.epoch}: validation loss has not improved since epoch ${event.bestEpoch}`,
+        );
+        break;
+      case 'end':
+        this.commitEpochLine();
+        this.clearStatus();
+        break;
+    }
+  }
+
+  /** A line printed above the live bar (or plainly). */
+  log(line: string): void {
+    this.clearStatus();
+    this.stream.write(`${line}\n`);
+    this.redrawStatus();
+  }
+
+  /** A transient line under the log (live mode only): e.g. "loading data…". */
+  setStatus(text: string): void {
+    this.status = text;
+    if (!this.live) return;
+    this.draw(this.style.dim(text));
+  }
+
+  /** Removes whatever transient line is shown; call before printing results. */
+  finish(): void {
+    this.clearStatus();
+    this.status = '';
+  }
+
+  private onStart(event: Extract<TrainEventView, { type: 'start' }>): void {
+    this.totalEpochs = event.totalEpochs;
+    this.stepsPerEpoch = event.stepsPerEpoch;
+    this.status = '';
+    this.log(
+      `${this.style.bold('train')} ${event.trainSize.toLocaleString('en-US')} examples · validation ${event.validationSize.toLocaleString('en-US')} · test ${event.testSize.toLocaleString('en-US')} · ${event.totalEpochs} epochs × ${event.stepsPerEpoch} steps · backend ${event.backend}`,
+    );
+  }
+
+  private onStep(event: Extract<TrainEventView, { type: 'step' }>): void {
+    const t = this.now();
+    if (this.epoch === undefined || this.epoch.epoch !== event.epoch) {
+      this.commitEpochLine();
+      // The first step of an epoch arrives after it ran: start the clock one step earlier,
+      // estimated from the reported throughput when there is no better measure.
+      this.epoch = {
+        epoch: event.epoch,
+        startedAt: t,
+        step: 0,
+        stepsPerEpoch: event.stepsPerEpoch,
+        lossSum: 0,
+        lossCount: 0,
+        samplesPerSecond: 0,
+        committed: false,
+      };
+      this.lastEpochSeen = event.epoch;
+    }
+    const e = this.epoch;
+    e.step = event.step;
+    e.stepsPerEpoch = event.stepsPerEpoch;
+    if (Number.isFinite(event.loss)) {
+      e.lossSum += event.loss;
+      e.lossCount += 1;
+    }
+    e.samplesPerSecond = event.samplesPerSecond;
+    this.stepsPerEpoch = event.stepsPerEpoch;
+    this.status = '';
+
+    if (event.step >= event.stepsPerEpoch) {
+      this.commitEpochLine();
+      if (this.live) this.setStatus('  validating…');
+      return;
+    }
+    if (this.live) {
+      if (t - this.lastDraw >= this.redrawInterval || event.step === 1) {
+        this.lastDraw = t;
+        this.draw(this.epochLine(e, false));
+      }
+    } else if (t - Math.max(this.lastPlain, e.startedAt) >= this.plainInterval) {
+      this.lastPlain = t;
+      this.stream.write(`${this.epochLine(e, false)}\n`);
+    }
+  }
+
+  private onEpoch(event: Extract<TrainEventView, { type: 'epoch' }>): void {
+    this.commitEpochLine();
+    this.clearStatus();
+    this.firstEpochSeconds.push(event.seconds);
+    const remaining = this.totalEpochs - event.epoch;
+    if (remaining > 0) {
+      const recent = this.firstEpochSeconds.slice(-3);
+      const mean = recent.reduce((a, b) => a + b, 0) / recent.length;
+      this.log(
+        this.style.dim(
+          `  ~${formatDuration(mean * remaining)} left (${remaining} more epoch${remaining === 1 ? '' : 's'})`,
+        ),
+      );
+    }
+  }
+
+  /** Prints the finished epoch's bar as a permanent line (once). */
+  private commitEpochLine(): void {
+    const e = this.epoch;
+    if (e === undefined || e.committed || e.step === 0) return;
+    e.committed = true;
+    this.clearStatus();
+    this.stream.write(`${this.epochLine(e, true)}\n`);
+  }
+
+  private epochLine(e: EpochState, done: boolean): string {
+    const s = this.style;
+    const width = this.columns();
+    const total = Math.max(1, e.stepsPerEpoch);
+    const fraction = Math.min(1, e.step / total);
+    const elapsed = (this.now() - e.startedAt) / 1000;
+    const perStep = e.step > 1 ? elapsed / (e.step - 1) : Number.NaN;
+    // The clock starts at the first step event, i.e. after step 1 ran: add one step back.
+    const eta = done
+      ? elapsed + (Number.isFinite(perStep) ? perStep : 0)
+      : perStep * (total - e.step);
+    const loss = e.lossCount > 0 ? formatLoss(e.lossSum / e.lossCount) : '--';
+    const epochLabel = `epoch ${String(e.epoch).padStart(String(this.totalEpochs || e.epoch).length)}/${this.totalEpochs || '?'}`;
+    const steps = `${String(e.step).padStart(String(total).length)}/${total}`;
+    const time = done
+      ? formatDuration(eta)
+      : `ETA ${Number.isFinite(eta) ? formatDuration(eta) : '--'}`;
+    const stats = `${steps}  loss ${loss}  ${formatRate(e.samplesPerSecond)} samples/s  ${time}`;
+    if (!this.live) return `${epochLabel}  ${stats}`;
+
+    const fixed = visibleLength(epochLabel) + 2 + stats.length + 2;
+    const barWidth = Math.max(0, Math.min(30, width - fixed - 1));
+    if (barWidth < 8) return `${s.bold(epochLabel)}  ${stats}`.slice(0, Math.max(10, width - 1));
+    const filled = Math.round(fraction * barWidth);
+    const bar =
+      (done ? s.green : s.cyan)('━'.repeat(filled)) +
+      s.dim('─'.repeat(Math.max(0, barWidth - filled)));
+    return `${s.bold(epochLabel)}  ${bar}  ${stats}`;
+  }
+
+  private columns(): number {
+    const c = this.stream.columns;
+    return typeof c === 'number' && c > 20 ? c : 80;
+  }
+
+  private draw(line: string): void {
+    if (!this.live) return;
+    this.stream.write(`\r${line}\u001b[K`);
+    this.statusShown = true;
+  }
+
+  private clearStatus(): void {
+    if (this.live && this.statusShown) {
+      this.stream.write('\r\u001b[K');
+      this.statusShown = false;
+    }
+  }
+
+  private redrawStatus(): void {
+    if (!this.live) return;
+    const e = this.epoch;
+    if (e !== undefined && !e.committed && e.step > 0 && e.epoch === this.lastEpochSeen) {
+      this.draw(this.epochLine(e, false));
+    } else if (this.status !== '') {
+      this.draw(this.style.dim(this.status));
+    }
+  }
+}
