@@ -80,10 +80,28 @@ export class Classifier {
         `batchSize must be a positive integer, got ${batchSize}.`,
       );
     }
-    const predictions: Prediction[] = [];
-    for (let start = 0; start < texts.length; start += batchSize) {
-      const batch = texts.slice(start, start + batchSize);
-      for (const row of this.probabilities(batch)) predictions.push(this.toPrediction(row));
+    if (texts.length === 0) return [];
+    const { data, shape } = this.bundle.pipeline.encodeBatch(texts);
+    const [rows, length] = shape;
+    // Batch sentences of similar length together, so trimming removes most of the padding;
+    // masking makes the order irrelevant to the results.
+    const tokens = (r: number) => {
+      let count = 0;
+      for (let c = r * length; c < (r + 1) * length; c++) if (data[c] !== 0) count++;
+      return count;
+    };
+    const counts = Array.from({ length: rows }, (_, r) => tokens(r));
+    const order = Array.from({ length: rows }, (_, r) => r).sort((a, b) => counts[a]! - counts[b]!);
+    const predictions = new Array<Prediction>(rows);
+    for (let start = 0; start < rows; start += batchSize) {
+      const chunk = order.slice(start, start + batchSize);
+      const ids = new Int32Array(chunk.length * length);
+      chunk.forEach((r, i) => {
+        ids.set(data.subarray(r * length, (r + 1) * length), i * length);
+      });
+      this.probabilities(ids, chunk.length, length).forEach((row, i) => {
+        predictions[chunk[i]!] = this.toPrediction(row);
+      });
     }
     return predictions;
   }
@@ -94,10 +112,8 @@ export class Classifier {
     this.bundle.model.dispose();
   }
 
-  private probabilities(texts: readonly string[]): number[][] {
-    const encoded = this.bundle.pipeline.encodeBatch(texts);
-    const [rows, fullLength] = encoded.shape;
-    const { data, length } = trimPadding(encoded.data, rows, fullLength);
+  private probabilities(encoded: Int32Array, rows: number, fullLength: number): number[][] {
+    const { data, length } = trimPadding(encoded, rows, fullLength);
     const values = tf.tidy(() => {
       const ids = tf.tensor2d(data, [rows, length], 'int32');
       return (this.bundle.model.predict(ids) as tf.Tensor).dataSync();
