@@ -2,7 +2,7 @@ import type { HistoryRow } from './history.js';
 
 const WIDTH = 960;
 const HEIGHT = 400;
-const PANEL = { top: 56, bottom: 56, left: 64, right: 24 };
+const PANEL = { top: 68, bottom: 56, left: 64, right: 24 };
 const COLORS = { train: '#1f77b4', validation: '#d95f02', best: '#6b7280' };
 
 interface Series {
