@@ -6,15 +6,21 @@ const HTML_TAG = /<\/?[a-zA-Z][^<>]*>|<!--[\s\S]*?-->/g;
 // Trailing sentence punctuation is not part of the URL.
 const URL = /\b(?:https?:\/\/|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'\u0085]/gi;
 const DIGIT = /\p{Nd}/gu;
+const NON_ASCII = /[^ -~\t\n\r]/;
 const WHITESPACE_RUN = new RegExp(`[${WHITESPACE_CLASS}]+`, 'g');
 
 /** A compiled cleaning function: regexes are built once per config, not once per text. */
 export type Cleaner = (text: string) => string;
 
-export function compileCleaner(config: CleanConfig): Cleaner {
+/**
+ * `forTokenizer` leaves out the whitespace collapse: both tokenizers split on the same
+ * whitespace class, so collapsing first cannot change a token, and it saves a pass per text.
+ */
+export function compileCleaner(config: CleanConfig, { forTokenizer = false } = {}): Cleaner {
   const c: ResolvedCleanConfig = resolveCleanConfig(config);
   const steps: Cleaner[] = [];
-  if (c.nfkc) steps.push((t) => t.normalize('NFKC'));
+  // Printable ASCII is NFKC-invariant; the test is far cheaper than normalize() on short texts.
+  if (c.nfkc) steps.push((t) => (NON_ASCII.test(t) ? t.normalize('NFKC') : t));
   if (c.lowercase) steps.push((t) => t.toLowerCase());
   if (c.stripHtml) steps.push((t) => t.replace(HTML_TAG, ' '));
   const urlToken = c.urls;
@@ -22,7 +28,8 @@ export function compileCleaner(config: CleanConfig): Cleaner {
   const digit = c.digits;
   if (digit !== false) steps.push((t) => t.replace(DIGIT, digit));
   if (c.punctuation !== 'keep') steps.push(punctuationStep(c.punctuation, urlToken));
-  if (c.collapseWhitespace) steps.push((t) => t.replace(WHITESPACE_RUN, ' ').trim());
+  if (c.collapseWhitespace && !forTokenizer)
+    steps.push((t) => t.replace(WHITESPACE_RUN, ' ').trim());
   return (text) => {
     let out = text;
     for (const step of steps) out = step(out);

@@ -29,7 +29,7 @@ export class TextPipeline {
   constructor(config: PipelineConfig, vocabulary: Vocabulary) {
     this.config = resolvePipelineConfig(config);
     this.vocabulary = vocabulary;
-    this.clean = compileCleaner(this.config.clean);
+    this.clean = compileCleaner(this.config.clean, { forTokenizer: true });
     this.split = compileTokenizer(this.config.tokenizer);
   }
 
@@ -40,11 +40,11 @@ export class TextPipeline {
     vocabulary?: VocabularyOptions,
   ): TextPipeline {
     const resolved = resolvePipelineConfig(config);
-    const clean = compileCleaner(resolved.clean);
+    const clean = compileCleaner(resolved.clean, { forTokenizer: true });
     const split = compileTokenizer(resolved.tokenizer);
     const counter = new TokenCounter();
     for (const text of texts) counter.add(split(clean(text)));
-    return new TextPipeline(resolved, Vocabulary.fromCounts(counter.counts, vocabulary));
+    return new TextPipeline(resolved, Vocabulary.fromCounts(counter.entries(), vocabulary));
   }
 
   static fromJSON(json: PipelineJSON): TextPipeline {
