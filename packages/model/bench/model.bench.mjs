@@ -4,7 +4,7 @@
 //
 //   node bench/model.bench.mjs [--backends wasm,cpu] [--budget-seconds 8]
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -159,6 +159,8 @@ await writeFile(
       node: process.version,
       cpu: cpus()[0]?.model,
       cores: cpus().length,
+      // The machine may be shared: compare rows of one run, not runs taken under other loads.
+      loadAverage: loadavg().map(round),
       tfjs: tf.version.tfjs,
       setup: {
         vocab: VOCAB,
