@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from './backend';
 import { createModel, lstmParameterCount } from './create-model';
 import type { Arch, Head, ModelConfig } from './model-config';
@@ -90,6 +90,38 @@ describe('createModel', () => {
     // [embedding, fwd kernel, fwd recurrent, fwd bias, bwd kernel, bwd recurrent, bwd bias, ...]
     expect(a[4]).not.toEqual(a[1]);
     expect(a[5]).not.toEqual(a[2]);
+  });
+
+  it('orthogonal recurrent kernels, silently, and cheap initializers in the saved topology', () => {
+    const warn = vi.spyOn(console, 'warn');
+    const model = createModel({
+      ...base,
+      arch: 'bilstm',
+      layers: 1,
+      hiddenSize: 32,
+      recurrentInitializer: 'orthogonal',
+    });
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+    // [embedding, fwd kernel, fwd recurrent, fwd bias, bwd kernel, bwd recurrent, ...]
+    const weights = model.getWeights();
+    for (const index of [2, 5]) {
+      const gram = tf.tidy(() => {
+        const r = weights[index]!; // [h, 4h] with orthonormal rows
+        return Array.from(
+          tf
+            .sub(tf.matMul(r, r, false, true), tf.eye(32))
+            .abs()
+            .max()
+            .dataSync(),
+        );
+      });
+      expect(gram[0]).toBeLessThan(1e-4);
+    }
+    const topology = JSON.stringify(model.toJSON(null, false));
+    expect(topology).toContain('GlorotUniform');
+    expect(topology).not.toContain('Orthogonal');
+    model.dispose();
   });
 
   it.each(['lstm', 'bilstm'] as const)('%s parameter count matches the LSTM formula', (arch) => {

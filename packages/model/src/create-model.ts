@@ -31,10 +31,13 @@ export function createModel(config: ModelConfig): tf.LayersModel {
   const c = validateModelConfig(config);
   const rng = createRng(c.seed);
   const nextSeed = () => Math.floor(rng() * 2 ** 31);
-  const recurrentInit = () =>
-    c.recurrentInitializer === 'orthogonal'
-      ? tf.initializers.orthogonal({ gain: 1, seed: nextSeed() })
-      : tf.initializers.glorotUniform({ seed: nextSeed() });
+  const glorot = () => tf.initializers.glorotUniform({ seed: nextSeed() });
+  const orthogonal = () => {
+    const init = tf.initializers.orthogonal({ gain: 1, seed: nextSeed() });
+    // tfjs console.warns above 2000 elements; a library must not print.
+    (init as unknown as { ELEMENTS_WARN_SLOW: number }).ELEMENTS_WARN_SLOW = Infinity;
+    return init;
+  };
 
   const input = tf.input({ shape: [null], dtype: 'int32', name: 'token_ids' });
   let x = tf.layers
@@ -51,7 +54,7 @@ export function createModel(config: ModelConfig): tf.LayersModel {
     })
     .apply(input) as tf.SymbolicTensor;
 
-  const bidirectional: tf.layers.Layer[] = [];
+  const recurrent: tf.layers.Layer[] = [];
   for (let i = 0; i < c.layers; i++) {
     const lstm = tf.layers.lstm({
       name: `lstm_${i + 1}`,
@@ -59,8 +62,10 @@ export function createModel(config: ModelConfig): tf.LayersModel {
       returnSequences: i < c.layers - 1 || c.head === 'pool',
       recurrentDropout: c.recurrentDropout,
       unitForgetBias: true,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
-      recurrentInitializer: recurrentInit(),
+      // Cheap initializers in the saved topology: tfjs runs them again when it loads a model
+      // (before overwriting the weights), and orthogonal takes tens of seconds on cpu.
+      kernelInitializer: glorot(),
+      recurrentInitializer: glorot(),
     });
     if (c.arch === 'bilstm') {
       const layer = tf.layers.bidirectional({
@@ -68,9 +73,10 @@ export function createModel(config: ModelConfig): tf.LayersModel {
         layer: lstm,
         mergeMode: c.mergeMode,
       });
-      bidirectional.push(layer);
+      recurrent.push(layer);
       x = layer.apply(x) as tf.SymbolicTensor;
     } else {
+      recurrent.push(lstm);
       x = lstm.apply(x) as tf.SymbolicTensor;
     }
     // Dropout passes the padding mask on to the next LSTM (verified by the padding tests).
@@ -96,18 +102,28 @@ export function createModel(config: ModelConfig): tf.LayersModel {
     .apply(x) as tf.SymbolicTensor;
   const model = tf.model({ name: 'lstmkit_classifier', inputs: input, outputs: output });
 
-  // tfjs builds the backward LSTM from the forward layer's config, seeds included, so both
-  // directions would start identical; give the backward kernels their own seeds.
-  for (const layer of bidirectional) {
+  // Weights come in [kernel, recurrent kernel, bias] per direction. tfjs builds the backward
+  // LSTM from the forward one's config, seeds included, so it gets fresh kernels here; the
+  // recurrent kernels get the configured initializer.
+  const fresh: tf.Tensor[] = [];
+  const init = (make: () => { apply(shape: number[]): tf.Tensor }, shape: number[]) => {
+    const value = make().apply(shape);
+    fresh.push(value);
+    return value;
+  };
+  for (const layer of recurrent) {
     const weights = layer.getWeights(); // the live variables: not ours to dispose
-    const half = weights.length / 2;
-    const [kernel, recurrent] = [weights[half]!, weights[half + 1]!];
-    const fresh = [
-      tf.initializers.glorotUniform({ seed: nextSeed() }).apply(kernel.shape),
-      recurrentInit().apply(recurrent.shape),
-    ];
-    layer.setWeights([...weights.slice(0, half), ...fresh, ...weights.slice(half + 2)]);
-    tf.dispose(fresh);
+    const before = fresh.length;
+    const replaced = weights.map((weight, i) => {
+      const backward = i >= 3;
+      if (i % 3 === 0 && backward) return init(glorot, weight.shape);
+      if (i % 3 === 1 && (backward || c.recurrentInitializer === 'orthogonal')) {
+        return init(c.recurrentInitializer === 'orthogonal' ? orthogonal : glorot, weight.shape);
+      }
+      return weight;
+    });
+    if (fresh.length > before) layer.setWeights(replaced);
   }
+  tf.dispose(fresh);
   return model;
 }
