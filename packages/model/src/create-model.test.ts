@@ -119,7 +119,7 @@ describe('createModel', () => {
       expect(gram[0]).toBeLessThan(1e-4);
     }
     const topology = JSON.stringify(model.toJSON(null, false));
-    expect(topology).toContain('GlorotUniform');
+    expect(topology).toContain('"recurrent_initializer":{"class_name":"VarianceScaling"');
     expect(topology).not.toContain('Orthogonal');
     model.dispose();
   });

@@ -59,6 +59,8 @@ export function createModel(config: ModelConfig): tf.LayersModel {
     const lstm = tf.layers.lstm({
       name: `lstm_${i + 1}`,
       units: c.hiddenSize,
+      // tfjs defaults to hard_sigmoid (old Keras); the standard LSTM gates (and PyTorch) use sigmoid.
+      recurrentActivation: 'sigmoid',
       returnSequences: i < c.layers - 1 || c.head === 'pool',
       recurrentDropout: c.recurrentDropout,
       unitForgetBias: true,
