@@ -31,7 +31,7 @@ Environment:
   LSTMKIT_BACKEND     force a TensorFlow.js backend: tensorflow, wasm or cpu
   NO_COLOR            disable colour (also --no-color)
 
-Exit codes: 0 success, 1 runtime error, 2 bad usage, 130 interrupted (Ctrl-C).
+Exit codes: 0 success, 1 runtime error, 2 bad usage or invalid input, 130 interrupted.
 Run 'lstmkit <command> --help' for a command's flags and examples.`;
 
 /** The `lstmkit` command tree. Nothing heavy is imported until a command runs. */

@@ -32,6 +32,10 @@ export async function loadClassifier(
     );
   }
   const { initBackend, Classifier } = await import('@lstmkit/model');
-  await initBackend({ backend, log: (line) => ctx.info(ctx.err.dim(line)) });
+  // The backend line is noise next to results; training shows it, --debug shows it here.
+  await initBackend({
+    backend,
+    log: (line) => (ctx.debug ? ctx.info(ctx.err.dim(line)) : undefined),
+  });
   return Classifier.load(dir);
 }

@@ -9,6 +9,13 @@ import { ProgressRenderer } from '../render/progress-renderer.js';
 import { renderTable } from '../render/table.js';
 import { reportSkipped } from './report-skipped.js';
 
+/** Where training was when it stopped (from the last step event). */
+interface Position {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+}
+
 /** The command line that continues this run. */
 export function resumeCommand(argv: readonly string[]): string {
   const args = argv.filter((arg) => arg !== '--resume');
@@ -63,6 +70,7 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
     },
   );
 
+  const position: Position = { epoch: 0, step: 0, stepsPerEpoch: 0 };
   let result: TrainResult;
   try {
     const pipeline =
@@ -85,10 +93,18 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
       ...(options.patience !== undefined && { patience: options.patience }),
       ...(options.evalEvery !== undefined && { evalEvery: options.evalEvery }),
       ...(options.seed !== undefined && { seed: options.seed }),
+      backend: options.backend,
       outDir: options.outDir,
       resume: options.resume,
       signal: controller.signal,
-      onEvent: (event) => renderer.handle(event),
+      onEvent: (event) => {
+        if (event.type === 'step') {
+          position.epoch = event.epoch;
+          position.step = event.step;
+          position.stepsPerEpoch = event.stepsPerEpoch;
+        }
+        renderer.handle(event);
+      },
     });
   } finally {
     removeHandlers();
@@ -100,19 +116,21 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
     ctx.print(JSON.stringify({ ...result, labelNames: labels, dataset: dataset.name, seconds }));
   }
   if (result.interrupted) {
-    printInterrupted(result, ctx);
+    printInterrupted(result, position, ctx);
     ctx.exitCode = ExitCode.interrupted;
     return;
   }
   if (!options.json) printSummary(result, labels, options, seconds, ctx);
 }
 
-function printInterrupted(result: TrainResult, ctx: Context): void {
+function printInterrupted(result: TrainResult, position: Position, ctx: Context): void {
   const s = ctx.err;
+  const where =
+    position.epoch === 0
+      ? 'before the first step'
+      : `at epoch ${position.epoch}, step ${position.step}/${position.stepsPerEpoch}`;
   ctx.info();
-  ctx.info(
-    `${s.yellow(s.bold('interrupted'))} after ${result.epochsRun} complete epoch${result.epochsRun === 1 ? '' : 's'}.`,
-  );
+  ctx.info(`${s.yellow(s.bold('interrupted'))} ${where}; the run state is saved.`);
   if (result.bestEpoch > 0) {
     ctx.info(
       `  best checkpoint (epoch ${result.bestEpoch}, val loss ${formatLoss(result.validation.loss)}) kept in ${ctx.displayPath(result.bundleDir)}`,

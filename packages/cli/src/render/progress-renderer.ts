@@ -142,6 +142,13 @@ export class ProgressRenderer {
 
   private onStep(event: Extract<TrainEventView, { type: 'step' }>): void {
     const t = this.now();
+    if (this.epoch === undefined && event.step > 1) {
+      this.log(
+        this.style.dim(
+          `resuming at epoch ${event.epoch}, step ${event.step}/${event.stepsPerEpoch}`,
+        ),
+      );
+    }
     if (this.epoch === undefined || this.epoch.epoch !== event.epoch) {
       this.commitEpochLine();
       // The first step of an epoch arrives after it ran: start the clock one step earlier,

@@ -1,0 +1,217 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { binPath, runBin } from './__fixtures__/run-bin.js';
+import { tempDir, writeTsv } from './__fixtures__/tiny-dataset.js';
+
+// A tiny model: trains in seconds on the generated sentences.
+const tiny = ['--embedding-dim', '8', '--hidden-size', '8', '--batch-size', '16', '--seed', '7'];
+
+/** Errors are one line plus an optional hint line, never a stack. */
+function expectOneLineError(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines[0]).toMatch(/^error: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(lines.length).toBeLessThanOrEqual(2);
+  if (lines[1] !== undefined) expect(lines[1]).toMatch(/^ {2}hint: /);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('lstmkit (built bin)', () => {
+  it('keeps the shebang and is executable', () => {
+    expect(readFileSync(binPath, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('prints help with examples for the program and every command, and the version', async () => {
+    const root = await runBin(['--help']);
+    expect(root.code).toBe(0);
+    for (const command of ['train', 'evaluate', 'predict', 'serve', 'data']) {
+      expect(root.stdout).toContain(command);
+      const help = await runBin([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`Usage: lstmkit ${command}`);
+      expect(help.stdout).toContain('Examples:');
+    }
+    const version = await runBin(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it.each([
+    [['train', '--data', 'x.tsv', '--out', 'o', '--epochs', '0'], /invalid value '0' for --epochs/],
+    [['train', '--data', 'x.tsv', '--out', 'o', '--arch', 'gru'], /must be one of lstm, bilstm/],
+    [['train', '--data', 'x.tsv', '--out', 'o', '--epoch', '3'], /unknown option '--epoch'/],
+    [['train', '--data', 'x.tsv'], /missing required flag --out/],
+    [['train', '--data', 'x.tsv', '--out', 'o', '--text-column', 't'], /apply to CSV data only/],
+    [['predict', 'hello'], /missing required flag --model/],
+    [['predict', '--model', 'm', '--file', 'f', 'text'], /not both/],
+    [['serve', '--model', 'm', '--port', '70000'], /invalid value '70000' for --port/],
+    [['trian'], /unknown command 'trian'/],
+  ])('exits 2 on bad usage: %j', async (args, pattern) => {
+    const result = await runBin(args);
+    expect(result.code).toBe(2);
+    expectOneLineError(result.stderr, pattern);
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 1 with one clear line for a missing data file and an unknown model dir', async () => {
+    const dir = tempDir();
+    const missing = await runBin(['data', join(dir, 'nope.tsv')]);
+    expect(missing.code).toBe(1);
+    expectOneLineError(missing.stderr, /nope\.tsv/);
+
+    const noModel = await runBin(['predict', '--model', join(dir, 'no-model'), 'hello']);
+    expect(noModel.code).toBe(1);
+    expectOneLineError(noModel.stderr, /no model bundle at .*no-model/);
+
+    const notBundle = await runBin(['evaluate', '--model', dir, '--data', join(dir, 'nope.tsv')]);
+    expect(notBundle.code).toBe(1);
+    expect(notBundle.stderr.split('\n')[0]).toMatch(/^error: /);
+    expect(notBundle.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names the file and line of malformed data, and skips it with --lenient', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'broken.tsv');
+    writeFileSync(path, 'a fine sentence\tpos\nno label here\nanother one\tneg\n');
+    const strict = await runBin(['data', path]);
+    // INVALID_* codes are invalid input: exit 2, like bad flags (docs/architecture.md).
+    expect(strict.code).toBe(2);
+    expectOneLineError(strict.stderr, /broken\.tsv:2: missing label/);
+    expect(strict.stderr).toContain('--lenient');
+
+    const lenient = await runBin(['data', path, '--lenient', '--json']);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toMatch(/warning: skipped 1 malformed record/);
+    expect(JSON.parse(lenient.stdout)).toMatchObject({ examples: 2, skipped: 1 });
+  });
+
+  it('shows --debug stack traces only when asked', async () => {
+    const dir = tempDir();
+    const result = await runBin(['--debug', 'predict', '--model', join(dir, 'none'), 'x']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('[MODEL_NOT_FOUND]');
+    expect(result.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('describes a dataset: labels, lengths, vocabulary, suggested --seq-len', async () => {
+    const dir = tempDir();
+    const data = writeTsv(dir, 'tiny.tsv', 40);
+    const human = await runBin(['data', data]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('40 examples · 2 labels');
+    expect(human.stdout).toMatch(/pos\s+20\s+50\.0%/);
+    expect(human.stdout).toMatch(/--seq-len \d+/);
+    const json = JSON.parse((await runBin(['data', data, '--json'])).stdout);
+    expect(json.labels).toHaveLength(2);
+    expect(json.tokens.max).toBe(6);
+    expect(json.suggestedSeqLen).toBe(6);
+  });
+
+  describe('train -> predict -> evaluate', () => {
+    const dir = tempDir();
+    const data = join(dir, 'tiny.tsv');
+    const out = join(dir, 'model');
+    let train: Awaited<ReturnType<typeof runBin>>;
+
+    beforeAll(async () => {
+      writeTsv(dir, 'tiny.tsv', 160);
+      train = await runBin(['train', '--data', data, '--out', out, '--epochs', '2', ...tiny], {
+        cwd: dir,
+      });
+    }, 120_000);
+
+    it('trains, shows progress on stderr and a summary on stdout', () => {
+      expect(train.stderr).toBe(train.stderr.replace(/\r/g, ''));
+      expect(train.code, train.stderr).toBe(0);
+      expect(train.stderr).toMatch(/^epoch 1\/2 .*loss \d\.\d{4} .*samples\/s/m);
+      expect(train.stderr).toMatch(/validate epoch 1: acc/);
+      expect(train.stderr).toMatch(/saved +best checkpoint/);
+      expect(train.stdout).toMatch(/✓ trained in .* · 2 epochs · best epoch \d/);
+      expect(train.stdout).toMatch(/accuracy\s+\d\.\d{3}/);
+      expect(train.stdout).toMatch(/bundle\s+model\n/);
+      expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+      const plot = /plot\s+(\S+)/.exec(train.stdout)?.[1];
+      expect(plot && existsSync(join(dir, plot))).toBe(true);
+    });
+
+    it('predicts texts given as arguments, from a file and from stdin', async () => {
+      const args = await runBin([
+        'predict',
+        '--model',
+        out,
+        'the film was great',
+        'the film was awful',
+      ]);
+      expect(args.code, args.stderr).toBe(0);
+      const lines = args.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^(pos|neg)\s+0\.\d{3} {2}the film was great$/);
+      expect(args.stderr).toBe('');
+
+      const file = join(dir, 'inputs.txt');
+      writeFileSync(file, 'a\r\nb\n\nc\n');
+      const fromFile = await runBin(['predict', '--model', out, '--file', file, '--json']);
+      expect(fromFile.code).toBe(0);
+      const rows = fromFile.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(rows.map((row) => row.text)).toEqual(['a', 'b', '', 'c']);
+      expect(rows[0]).toMatchObject({ label: expect.any(String), probability: expect.any(Number) });
+      expect(rows[0].probabilities).toHaveLength(2);
+
+      const stdin = await runBin(['predict', '--model', out], { input: 'nice phone\nbad phone\n' });
+      expect(stdin.code).toBe(0);
+      expect(stdin.stdout.trimEnd().split('\n')).toHaveLength(2);
+    });
+
+    it('evaluates on the recreated test split and on all examples', async () => {
+      const test = await runBin(['evaluate', '--model', out, '--data', data]);
+      expect(test.code, test.stderr).toBe(0);
+      expect(test.stdout).toMatch(/test split \(as in training: seed 7\)/);
+      expect(test.stdout).toMatch(/examples\s+16\n/);
+      expect(test.stdout).toContain('true \\ predicted');
+
+      const all = JSON.parse(
+        (await runBin(['evaluate', '--model', out, '--data', data, '--split', 'all', '--json']))
+          .stdout,
+      );
+      expect(all.count).toBe(160);
+      expect(all.confusionMatrix).toHaveLength(2);
+      expect(all.labelNames).toEqual(expect.arrayContaining(['pos', 'neg']));
+    });
+  });
+
+  it('stops cleanly on Ctrl-C, keeps the best checkpoint, and --resume continues', async () => {
+    const dir = tempDir();
+    const data = writeTsv(dir, 'tiny.tsv', 400);
+    const out = join(dir, 'model');
+    const args = ['train', '--data', data, '--out', out, '--patience', '0', ...tiny];
+    let sent = false;
+    const first = await runBin([...args, '--epochs', '40'], {
+      onStderr: (stderr, child) => {
+        if (!sent && /saved +best checkpoint/.test(stderr)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(first.code, first.stderr).toBe(130);
+    expect(first.stderr).toContain('stopping after the current step');
+    const at = Number(/interrupted at epoch (\d+), step \d+\/\d+/.exec(first.stderr)?.[1]);
+    expect(at).toBeGreaterThanOrEqual(1);
+    expect(first.stderr).toMatch(/best checkpoint \(epoch \d+, val loss [\d.]+\) kept in/);
+    expect(first.stderr).toMatch(/resume with: lstmkit train .* --resume/);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+    expect(existsSync(`${out}.run`)).toBe(true);
+
+    // Resume may raise --epochs: finish the interrupted epoch and one more.
+    const resumed = await runBin([...args, '--epochs', String(at + 1), '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`^epoch ${at + 1}/${at + 1} `, 'm'));
+    expect(resumed.stderr).not.toMatch(/^epoch 1\//m);
+    expect(resumed.stdout).toMatch(/✓ trained in/);
+    expect(existsSync(`${out}.run`)).toBe(false);
+  }, 120_000);
+});
