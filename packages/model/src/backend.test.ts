@@ -1,6 +1,6 @@
 import { isLstmkitError } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { initBackend } from './backend';
 
 const quiet = () => {};
@@ -43,11 +43,17 @@ describe('initBackend', () => {
   });
 
   it('LSTMKIT_BACKEND overrides auto; an explicit option overrides the variable', async () => {
+    const warn = vi.spyOn(console, 'warn');
     process.env.LSTMKIT_BACKEND = 'cpu';
     expect((await initBackend({ log: quiet })).name).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
+    tf.tidy(() => tf.add(tf.scalar(1), 1).dataSync());
     expect((await initBackend({ backend: 'wasm', log: quiet })).name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
+    expect((await initBackend({ backend: 'cpu', log: quiet })).name).toBe('cpu');
+    // No tfjs banners or "kernel already registered" warnings: the library prints one line.
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
 
   it('rejects unknown names and names where they came from', async () => {

@@ -126,10 +126,9 @@ async function activate(name: BackendName): Promise<Attempt> {
       if (why !== undefined) return { ok: false, why };
     } else if (name === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
-      tf.registerKernel(segmentSumKernels.wasm);
+      patchKernel(segmentSumKernels.wasm);
     } else {
-      tf.unregisterKernel('UnsortedSegmentSum', 'cpu');
-      tf.registerKernel(segmentSumKernels.cpu);
+      patchKernel(segmentSumKernels.cpu);
     }
   } catch (error) {
     return { ok: false, why: firstLine(error) };
@@ -137,6 +136,14 @@ async function activate(name: BackendName): Promise<Attempt> {
   if (!(await tf.setBackend(name))) return { ok: false, why: 'initialisation failed' };
   await tf.ready();
   return { ok: true, detail: await describe(name) };
+}
+
+/** Installs our kernel once; tfjs warns on a double registration, so replace explicitly. */
+function patchKernel(config: tf.KernelConfig): void {
+  const existing = tf.getKernel(config.kernelName, config.backendName);
+  if (existing?.kernelFunc === config.kernelFunc) return;
+  if (existing !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
+  tf.registerKernel(config);
 }
 
 /** Returns why tfjs-node cannot be used, or undefined once its backend is registered. */
