@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Classifier, loadBundle } from '@lstmkit/model';
@@ -180,6 +180,15 @@ describe('train', () => {
     const bundle = await loadBundle(result.bundleDir);
     expect(bundle.training).toMatchObject({ epoch: result.bestEpoch });
     bundle.model.dispose();
+  });
+
+  it('refuses to resume from a damaged run state', async () => {
+    const outDir = join(root, 'damaged');
+    await mkdir(`${outDir}.run`, { recursive: true });
+    await writeFile(join(`${outDir}.run`, 'state.json'), '{"formatVersion": 1, "finger');
+    const error = await train(base('damaged', { resume: true })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'RUN_STATE_CORRUPT' });
+    expect((error as Error).message).toContain('state.json is not valid JSON');
   });
 
   it('names the bad option and its limit', async () => {
