@@ -1,11 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // cluster-worker is the entry node:cluster forks; start-server finds it beside itself.
+  entry: ['src/index.ts', 'src/cluster-worker.ts'],
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: 'src/index.ts' },
   sourcemap: true,
   clean: true,
   target: 'node20',
   splitting: false,
+  // import.meta.url (to locate cluster-worker.js) in the CommonJS build.
+  shims: true,
 });

@@ -1,3 +1,7 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
 import { packageTestConfig } from '../../vitest.shared';
 
-export default packageTestConfig;
+export default mergeConfig(
+  packageTestConfig,
+  defineConfig({ test: { globalSetup: ['src/__fixtures__/global-setup.ts'] } }),
+);

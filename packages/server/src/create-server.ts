@@ -1,0 +1,141 @@
+import { basename } from 'node:path';
+import cors from '@fastify/cors';
+import { type BackendInfo, Classifier, initBackend, type Prediction } from '@lstmkit/model';
+import * as tf from '@tensorflow/tfjs';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import packageJson from '../package.json' with { type: 'json' };
+import { workerMetricsCollector } from './cluster-metrics.js';
+import { installErrorHandlers } from './error-handler.js';
+import { registerInfoRoutes } from './info-routes.js';
+import { isLstmkitError, LstmkitError } from './lstmkit-error.js';
+import { MicroBatcher } from './micro-batcher.js';
+import { openApiDocument } from './openapi.js';
+import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
+import { registerPredictRoutes } from './predict-routes.js';
+import { createServerMetrics } from './server-metrics.js';
+
+/** Builds the app with the bundle loaded and warmed up; call `listen` (or use `startServer`). */
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  return buildServer(resolveServerOptions(options));
+}
+
+async function loadClassifier(modelDir: string): Promise<Classifier> {
+  try {
+    return await Classifier.load(modelDir);
+  } catch (error) {
+    if (isLstmkitError(error)) throw error;
+    throw new LstmkitError(
+      'BUNDLE_LOAD_FAILED',
+      `cannot load the model bundle in ${modelDir}: ${String(error)}`,
+      {
+        hint: 'MODEL_DIR must be a directory written by `lstmkit train` or saveBundle',
+        cause: error,
+      },
+    );
+  }
+}
+
+export async function buildServer(options: ResolvedServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger as FastifyServerOptions['logger'],
+    // One line per request, written in onResponse, instead of fastify's two.
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimit,
+    // Our onRequest hook answers 503 in our error shape instead.
+    return503OnClosing: false,
+    // No coercion: {"input": 5} is an error, not the text "5".
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  });
+  // The textbook API sends its JSON in a GET body.
+  app.addHttpMethod('GET', { hasBody: true, overrideExisting: true });
+  // Only JSON bodies: a text/plain body is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+
+  let backend: BackendInfo;
+  let classifier: Classifier;
+  try {
+    backend = await initBackend({ log: (line) => app.log.info(line) });
+    classifier = await loadClassifier(options.modelDir);
+    // The first forward pass allocates and compiles kernels; pay it before the first client.
+    classifier.predict(['warm up']);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+
+  const metrics = createServerMetrics(() => tf.memory().numTensors, options.maxBatchSize);
+  const batcher = new MicroBatcher<string, Prediction>({
+    maxBatchSize: options.maxBatchSize,
+    maxWaitMs: options.maxWaitMs,
+    run: (texts) => classifier.predict(texts),
+    onBatch: (size, seconds) => {
+      metrics.batchSize.observe({}, size);
+      metrics.batchDuration.observe({}, seconds);
+    },
+  });
+  const clusterMetrics = workerMetricsCollector(metrics.registry);
+
+  let closing = false;
+  app.addHook('onRequest', async () => {
+    if (closing) throw new LstmkitError('SHUTTING_DOWN', 'the server is shutting down; retry');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // Unmatched URLs share one label so clients cannot grow the metric without bound.
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    metrics.requests.inc({ method: request.method, route, status: String(status) });
+    metrics.requestDuration.observe({ route }, reply.elapsedTime / 1000);
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: status,
+        responseTime: reply.elapsedTime,
+      },
+      'request completed',
+    );
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
+    await batcher.flush();
+  });
+  app.addHook('onClose', async () => {
+    // Runs after in-flight requests have been answered.
+    await batcher.flush();
+    clusterMetrics.detach();
+    classifier.dispose();
+  });
+
+  if (options.cors !== false) {
+    await app.register(cors, {
+      origin: options.cors === true ? true : options.cors.split(',').map((origin) => origin.trim()),
+      methods: ['GET', 'POST'],
+    });
+  }
+  installErrorHandlers(app, options);
+
+  const { bundle } = classifier;
+  const limits = { maxItems: options.maxItems, maxTextLength: options.maxTextLength };
+  registerPredictRoutes(app, batcher, limits);
+  registerInfoRoutes(app, {
+    modelInfo: {
+      name: basename(bundle.dir),
+      labels: bundle.labelNames,
+      sequenceLength: bundle.pipeline.config.sequence.length,
+      vocabularySize: bundle.pipeline.vocabulary.size,
+      model: bundle.modelConfig,
+      metrics: bundle.metrics ?? null,
+      bundle: {
+        formatVersion: bundle.manifest.formatVersion,
+        createdAt: bundle.manifest.createdAt,
+        libraries: bundle.manifest.libraries,
+      },
+      versions: { server: packageJson.version, tfjs: tf.version.tfjs, backend: backend.name },
+      limits: { ...limits, bodyLimit: options.bodyLimit },
+      batching: { maxBatchSize: options.maxBatchSize, maxWaitMs: options.maxWaitMs },
+    },
+    openapi: openApiDocument(limits, packageJson.version),
+    collectMetrics: clusterMetrics.collect,
+  });
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { type MetricFamily, renderPrometheus } from './prometheus.js';
+import { statusResponseSchema } from './schemas.js';
+
+export interface InfoRouteOptions {
+  modelInfo: Record<string, unknown>;
+  openapi: Record<string, unknown>;
+  collectMetrics: () => Promise<MetricFamily[]>;
+}
+
+export function registerInfoRoutes(app: FastifyInstance, options: InfoRouteOptions): void {
+  const status = { schema: { response: { 200: statusResponseSchema } } };
+  // Liveness: the process answers. Readiness: the model is loaded; the server only listens
+  // after that, and while closing fastify answers 503 to both.
+  app.get('/health', status, async () => ({ status: 'ok' }));
+  app.get('/ready', status, async () => ({ status: 'ready' }));
+  app.get('/model', async () => options.modelInfo);
+  app.get('/openapi.json', async () => options.openapi);
+  app.get('/metrics', async (_request, reply) => {
+    const text = renderPrometheus(await options.collectMetrics());
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
+  });
+}

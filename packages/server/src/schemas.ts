@@ -1,0 +1,82 @@
+/** JSON schemas shared by route validation, response serialization and the OpenAPI document. */
+export interface InputLimits {
+  maxItems: number;
+  maxTextLength: number;
+}
+
+export function textSchema(limits: InputLimits) {
+  // `pattern` rejects whitespace-only texts: they carry no tokens to classify.
+  return { type: 'string', minLength: 1, maxLength: limits.maxTextLength, pattern: '\\S' } as const;
+}
+
+export function getPredictBodySchema(limits: InputLimits) {
+  return {
+    type: 'object',
+    properties: { input: textSchema(limits) },
+    additionalProperties: false,
+  } as const;
+}
+
+export function getPredictQuerySchema(limits: InputLimits) {
+  return { type: 'object', properties: { input: textSchema(limits) } } as const;
+}
+
+export function postPredictBodySchema(limits: InputLimits) {
+  return {
+    type: 'object',
+    required: ['input'],
+    properties: {
+      input: {
+        oneOf: [
+          textSchema(limits),
+          { type: 'array', minItems: 1, maxItems: limits.maxItems, items: textSchema(limits) },
+        ],
+      },
+    },
+    additionalProperties: false,
+  } as const;
+}
+
+const probability = { type: 'number', minimum: 0, maximum: 1 } as const;
+
+export const getPredictResponseSchema = {
+  type: 'object',
+  required: ['response'],
+  properties: { response: probability },
+} as const;
+
+export const postPredictResponseSchema = {
+  anyOf: [
+    {
+      type: 'object',
+      required: ['response', 'label'],
+      properties: { response: probability, label: { type: 'string' } },
+    },
+    {
+      type: 'object',
+      required: ['response', 'labels'],
+      properties: {
+        response: { type: 'array', items: probability },
+        labels: { type: 'array', items: { type: 'string' } },
+      },
+    },
+  ],
+} as const;
+
+export const errorResponseSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+    },
+  },
+} as const;
+
+export const statusResponseSchema = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string' } },
+} as const;

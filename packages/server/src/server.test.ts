@@ -1,0 +1,347 @@
+import { Classifier } from '@lstmkit/model';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { jsonRequest, request } from './__fixtures__/http.js';
+import { type RunningServer, startServer } from './start-server.js';
+
+const modelDir = inject('bundleDir');
+const limits = { maxItems: 4, maxTextLength: 40, bodyLimit: 2048 };
+const texts = [
+  'the film was great',
+  'this was awful',
+  'i love the acting',
+  'boring plot really',
+  'unknown words only here',
+  'a wonderful story',
+  'it was dull',
+  'great great great',
+];
+
+let reference: Classifier;
+let server: RunningServer;
+let url: string;
+
+const unbatched = (text: string) => reference.predict([text])[0]!;
+
+beforeAll(async () => {
+  reference = await Classifier.load(modelDir);
+  server = await startServer({ modelDir, port: 0, maxBatchSize: 8, maxWaitMs: 20, ...limits });
+  url = server.url;
+});
+
+afterAll(async () => {
+  await server?.close();
+  reference?.dispose();
+});
+
+describe('predict', () => {
+  it('GET with a JSON body answers the textbook shape with the probability', async () => {
+    const res = await jsonRequest(url, 'GET', '/predict', { input: texts[0] });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ response: unbatched(texts[0]!).probability });
+    expect(res.json.response).toBeGreaterThan(0);
+    expect(res.json.response).toBeLessThan(1);
+  });
+
+  it('GET with ?input= answers the same', async () => {
+    const res = await request(url, { path: `/predict?input=${encodeURIComponent(texts[1]!)}` });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ response: unbatched(texts[1]!).probability });
+  });
+
+  it('POST one text answers the probability and the label', async () => {
+    const res = await jsonRequest(url, 'POST', '/predict', { input: texts[2] });
+    const expected = unbatched(texts[2]!);
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ response: expected.probability, label: expected.label });
+  });
+
+  it('POST an array answers one probability and label per text', async () => {
+    const batch = texts.slice(0, 4);
+    const res = await jsonRequest(url, 'POST', '/predict', { input: batch });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({
+      response: batch.map((t) => unbatched(t).probability),
+      labels: batch.map((t) => unbatched(t).label),
+    });
+  });
+
+  it('the trained fixture separates its classes', async () => {
+    const res = await jsonRequest(url, 'POST', '/predict', {
+      input: ['great wonderful love', 'awful terrible hate'],
+    });
+    expect(res.json.labels).toEqual(['positive', 'negative']);
+  });
+
+  it('micro-batches concurrent requests; each result equals its unbatched prediction', async () => {
+    const before = await request(url, { path: '/metrics' });
+    const batchesBefore = Number(
+      /lstmkit_predict_batch_size_count (\d+)/.exec(before.text)?.[1] ?? 0,
+    );
+    const sentences = Array.from({ length: 32 }, (_, i) => texts[i % texts.length]!);
+    const responses = await Promise.all(
+      sentences.map((input) => jsonRequest(url, 'POST', '/predict', { input })),
+    );
+    for (const [i, res] of responses.entries()) {
+      const expected = unbatched(sentences[i]!);
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual({ response: expected.probability, label: expected.label });
+    }
+    const after = await request(url, { path: '/metrics' });
+    const batches =
+      Number(/lstmkit_predict_batch_size_count (\d+)/.exec(after.text)?.[1]) - batchesBefore;
+    // 32 requests at up to 8 per batch: at least 4 forward passes, far fewer than 32.
+    expect(batches).toBeGreaterThanOrEqual(4);
+    expect(batches).toBeLessThan(32);
+  });
+
+  it('accepts any Unicode text', async () => {
+    const res = await jsonRequest(url, 'POST', '/predict', {
+      input: 'très bien 👍 \u0085 \u0000 end',
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.label).toMatch(/^(positive|negative)$/);
+  });
+});
+
+describe('bad input', () => {
+  const tooLong = 'x'.repeat(limits.maxTextLength + 1);
+  const json = { 'content-type': 'application/json' };
+  it.each([
+    ['POST {}', 'POST', json, '{}', 400, 'INVALID_INPUT', 'body has no "input" field'],
+    [
+      'POST a number',
+      'POST',
+      json,
+      '{"input": 5}',
+      400,
+      'INVALID_INPUT',
+      'input must be a non-empty string',
+    ],
+    ['POST an empty string', 'POST', json, '{"input": ""}', 400, 'INVALID_INPUT', 'non-empty'],
+    ['POST whitespace', 'POST', json, '{"input": "  \\n "}', 400, 'INVALID_INPUT', 'non-empty'],
+    ['POST an empty array', 'POST', json, '{"input": []}', 400, 'INVALID_INPUT', 'array of 1 to 4'],
+    [
+      'POST a non-string item',
+      'POST',
+      json,
+      '{"input": ["ok", 3]}',
+      400,
+      'INVALID_INPUT',
+      'non-empty',
+    ],
+    ['POST null', 'POST', json, 'null', 400, 'INVALID_INPUT', 'body must be a JSON object'],
+    [
+      'POST a JSON string',
+      'POST',
+      json,
+      '"hello"',
+      400,
+      'INVALID_INPUT',
+      'body must be a JSON object',
+    ],
+    [
+      'POST an extra field',
+      'POST',
+      json,
+      '{"input": "a", "x": 1}',
+      400,
+      'INVALID_INPUT',
+      'unknown field "x"',
+    ],
+    ['POST malformed JSON', 'POST', json, '{"input": ', 400, 'INVALID_JSON', 'not valid JSON'],
+    ['POST an empty body', 'POST', json, '', 400, 'INVALID_JSON', 'body is empty'],
+    [
+      'POST __proto__',
+      'POST',
+      json,
+      '{"input": "a", "__proto__": {"x": 1}}',
+      400,
+      'INVALID_JSON',
+      'JSON',
+    ],
+    [
+      'POST text/plain',
+      'POST',
+      { 'content-type': 'text/plain' },
+      'hello',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'application/json',
+    ],
+    [
+      'POST no content type',
+      'POST',
+      {},
+      '{"input": "a"}',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'application/json',
+    ],
+    [
+      'POST too many items',
+      'POST',
+      json,
+      '{"input": ["a","b","c","d","e"]}',
+      413,
+      'TOO_MANY_ITEMS',
+      'more than 4 texts',
+    ],
+    [
+      'POST a text over the limit',
+      'POST',
+      json,
+      `{"input": "${tooLong}"}`,
+      413,
+      'TEXT_TOO_LONG',
+      'input is longer than 40 characters',
+    ],
+    [
+      'POST an item over the limit',
+      'POST',
+      json,
+      `{"input": ["a", "${tooLong}"]}`,
+      413,
+      'TEXT_TOO_LONG',
+      'input.1 is longer than 40',
+    ],
+    [
+      'POST a body over the limit',
+      'POST',
+      json,
+      `{"input": "${'y'.repeat(3000)}"}`,
+      413,
+      'PAYLOAD_TOO_LARGE',
+      'larger than 2048 bytes',
+    ],
+    ['GET without input', 'GET', {}, undefined, 400, 'INVALID_INPUT', 'missing input'],
+    [
+      'GET an array body',
+      'GET',
+      json,
+      '{"input": ["a"]}',
+      400,
+      'INVALID_INPUT',
+      'input must be a non-empty string',
+    ],
+    ['GET malformed JSON', 'GET', json, '{', 400, 'INVALID_JSON', 'not valid JSON'],
+  ] as const)('%s', async (_name, method, headers, body, status, code, message) => {
+    const res = await request(url, { method, path: '/predict', headers, body });
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.json.error.code).toBe(code);
+    expect(res.json.error.message).toContain(message);
+  });
+
+  it.each([
+    ['/predict?input=', 400, 'INVALID_INPUT'],
+    ['/predict?input=a&input=b', 400, 'INVALID_INPUT'],
+    [`/predict?input=${'z'.repeat(41)}`, 413, 'TEXT_TOO_LONG'],
+  ])('GET %s -> %i', async (path, status, code) => {
+    const res = await request(url, { path });
+    expect(res.status).toBe(status);
+    expect(res.json.error.code).toBe(code);
+  });
+
+  it('GET with both a body and ?input= is ambiguous', async () => {
+    const res = await request(url, {
+      path: '/predict?input=a',
+      headers: { 'content-type': 'application/json' },
+      body: '{"input": "b"}',
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toContain('not both');
+  });
+
+  it.each([
+    ['GET', '/nope'],
+    ['DELETE', '/predict'],
+  ])('%s %s -> 404 JSON', async (method, path) => {
+    const res = await request(url, { method, path });
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual({
+      error: { code: 'NOT_FOUND', message: `no route for ${method} ${path}` },
+    });
+  });
+
+  it('leaks no tensors over many good and bad requests', async () => {
+    const round = () =>
+      Promise.all([
+        jsonRequest(url, 'POST', '/predict', { input: texts }),
+        jsonRequest(url, 'POST', '/predict', { input: texts.slice(0, 4) }),
+        jsonRequest(url, 'GET', '/predict', { input: 'fun' }),
+        jsonRequest(url, 'POST', '/predict', { input: 42 }),
+        request(url, {
+          method: 'POST',
+          path: '/predict',
+          headers: { 'content-type': 'application/json' },
+          body: '{',
+        }),
+      ]);
+    await round();
+    const tensors = tf.memory().numTensors;
+    // The same tfjs engine as the model's: its weights are live tensors.
+    expect(tensors).toBeGreaterThan(0);
+    for (let i = 0; i < 20; i++) await round();
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+});
+
+describe('operations endpoints', () => {
+  it('GET /health and /ready', async () => {
+    expect((await request(url, { path: '/health' })).json).toEqual({ status: 'ok' });
+    expect((await request(url, { path: '/ready' })).json).toEqual({ status: 'ready' });
+  });
+
+  it('GET /model describes the bundle', async () => {
+    const res = await request(url, { path: '/model' });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      name: 'tiny',
+      labels: ['negative', 'positive'],
+      sequenceLength: 12,
+      vocabularySize: reference.bundle.pipeline.vocabulary.size,
+      model: { arch: 'lstm', hiddenSize: 8, numClasses: 2 },
+      metrics: reference.bundle.metrics,
+      bundle: { formatVersion: reference.bundle.manifest.formatVersion },
+      versions: { tfjs: tf.version.tfjs, backend: tf.getBackend() },
+      limits,
+      batching: { maxBatchSize: 8, maxWaitMs: 20 },
+    });
+  });
+
+  it('GET /openapi.json is an OpenAPI 3.1 document of the routes', async () => {
+    const res = await request(url, { path: '/openapi.json' });
+    expect(res.json.openapi).toBe('3.1.0');
+    expect(Object.keys(res.json.paths)).toEqual([
+      '/predict',
+      '/health',
+      '/ready',
+      '/model',
+      '/metrics',
+      '/openapi.json',
+    ]);
+    expect(
+      res.json.paths['/predict'].post.requestBody.content['application/json'].schema.properties
+        .input.oneOf[1].maxItems,
+    ).toBe(4);
+  });
+
+  it('GET /metrics is Prometheus text with requests, latency and batch sizes', async () => {
+    await jsonRequest(url, 'POST', '/predict', { input: 'fun' });
+    await request(url, { path: '/nowhere/at/all' });
+    const res = await request(url, { path: '/metrics' });
+    expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(res.text).toMatch(
+      /^lstmkit_http_requests_total\{method="POST",route="\/predict",status="200"\} \d+$/m,
+    );
+    expect(res.text).toMatch(
+      /^lstmkit_http_requests_total\{method="GET",route="unmatched",status="404"\} \d+$/m,
+    );
+    expect(res.text).toMatch(
+      /^lstmkit_http_request_duration_seconds_bucket\{route="\/predict",le="\+Inf"\} \d+$/m,
+    );
+    expect(res.text).toMatch(/^lstmkit_predict_batch_size_bucket\{le="8"\} \d+$/m);
+    expect(Number(/^lstmkit_tfjs_tensors (\d+)$/m.exec(res.text)?.[1])).toBeGreaterThan(0);
+  });
+});
