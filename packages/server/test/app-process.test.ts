@@ -1,0 +1,161 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { jsonRequest, request } from '../src/__fixtures__/http.js';
+
+const modelDir = inject('bundleDir');
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+// Inside packages/server so the bundle resolves fastify, tfjs and the wasm files from there.
+const outdir = fileURLToPath(
+  new URL('../node_modules/.cache/lstmkit-server-app/', import.meta.url),
+);
+const app = `${outdir}app.js`;
+
+/**
+ * Runs the real app (apps/server/index.mjs) against the current sources: esbuild bundles it with
+ * the @lstmkit packages taken from src/, as the vitest aliases do, so no stale dist is tested.
+ */
+beforeAll(async () => {
+  await build({
+    entryPoints: {
+      app: `${repo}apps/server/index.mjs`,
+      'cluster-worker': `${repo}packages/server/src/cluster-worker.ts`,
+    },
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'workspace-src',
+        setup(b) {
+          b.onResolve({ filter: /^@lstmkit\/[a-z]+$/ }, (args) => ({
+            path: `${repo}packages/${args.path.slice('@lstmkit/'.length)}/src/index.ts`,
+          }));
+          b.onResolve({ filter: /^[^./]/ }, (args) => ({ path: args.path, external: true }));
+        },
+      },
+    ],
+  });
+});
+
+interface Child {
+  process: ChildProcess;
+  lines: string[];
+  stderr: () => string;
+  exit: Promise<number | null>;
+  /** Resolves with the first log line whose msg matches. */
+  waitFor: (msg: RegExp) => Promise<Record<string, unknown>>;
+}
+
+function startApp(env: Record<string, string>): Child {
+  const child = spawn(process.execPath, [app], {
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let stderr = '';
+  const waiters: { msg: RegExp; resolve: (line: Record<string, unknown>) => void }[] = [];
+  let buffered = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const complete = buffered.split('\n');
+    buffered = complete.pop()!;
+    for (const line of complete) {
+      lines.push(line);
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      for (const waiter of waiters.filter((w) => w.msg.test(String(parsed.msg)))) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(parsed);
+      }
+    }
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    process: child,
+    lines,
+    stderr: () => stderr,
+    exit,
+    waitFor: (msg) =>
+      new Promise((resolve, reject) => {
+        waiters.push({ msg, resolve });
+        exit.then((code) =>
+          reject(new Error(`app exited (${code}) before logging ${msg}: ${stderr}`)),
+        );
+      }),
+  };
+}
+
+const urlOf = (line: Record<string, unknown>) =>
+  /http:\/\/[^\s"]+/.exec(String(line.url ?? line.msg))![0];
+
+describe('apps/server as a process', () => {
+  it('finishes the in-flight request on SIGTERM, then exits 0', async () => {
+    const child = startApp({ MODEL_DIR: modelDir, MAX_BATCH_SIZE: '64', MAX_WAIT_MS: '3000' });
+    const url = urlOf(await child.waitFor(/^Server listening at/));
+    // Waits up to 3 s in the batcher for company: in flight when the signal lands.
+    const pending = jsonRequest(url, 'POST', '/predict', { input: 'great fun' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.process.kill('SIGTERM');
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(res.json.label).toBe('positive');
+    expect(await child.exit).toBe(0);
+    await expect(request(url, { path: '/health' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    // Structured request logs from pino.
+    const completed = child.lines
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === 'request completed');
+    expect(completed).toMatchObject({
+      level: 30,
+      method: 'POST',
+      url: '/predict',
+      statusCode: 200,
+    });
+    expect(typeof completed.responseTime).toBe('number');
+  });
+
+  it('with WORKERS=2 serves from two processes on one port and merges their metrics', async () => {
+    const child = startApp({ MODEL_DIR: modelDir, WORKERS: '2' });
+    const url = urlOf(await child.waitFor(/^cluster listening/));
+    try {
+      const inputs = Array.from({ length: 12 }, (_, i) => (i % 2 ? 'awful dull' : 'great fun'));
+      const responses = await Promise.all(
+        inputs.map((input) => jsonRequest(url, 'POST', '/predict', { input })),
+      );
+      expect(responses.map((r) => r.json.label)).toEqual(
+        inputs.map((t) => (t === 'great fun' ? 'positive' : 'negative')),
+      );
+      const metrics = (await request(url, { path: '/metrics' })).text;
+      expect(metrics).toContain(
+        'lstmkit_http_requests_total{method="POST",route="/predict",status="200"} 12\n',
+      );
+      const pids = new Set(
+        child.lines
+          .map((l) => JSON.parse(l))
+          .filter((l) => l.msg === 'request completed')
+          .map((l) => l.pid),
+      );
+      // The primary hands connections to workers round-robin: both served.
+      expect(pids.size).toBe(2);
+    } finally {
+      child.process.kill('SIGTERM');
+    }
+    expect(await child.exit).toBe(0);
+  });
+
+  it('exits 1 with the error code and a hint when the bundle is missing', async () => {
+    const child = startApp({ MODEL_DIR: '/nonexistent/bundle' });
+    expect(await child.exit).toBe(1);
+    expect(child.stderr()).toContain(
+      'error BUNDLE_NOT_FOUND: No model bundle directory at /nonexistent/bundle',
+    );
+    expect(child.stderr()).toContain('hint: ');
+  });
+});
