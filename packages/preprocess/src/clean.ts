@@ -15,8 +15,13 @@ export type Cleaner = (text: string) => string;
 /**
  * `forTokenizer` leaves out the whitespace collapse: both tokenizers split on the same
  * whitespace class, so collapsing first cannot change a token, and it saves a pass per text.
+ * `deferSplit` leaves out punctuation splitting, the last step before it, for a caller that
+ * applies `compileSplitPunctuation` itself (or fuses it into token scanning).
  */
-export function compileCleaner(config: CleanConfig, { forTokenizer = false } = {}): Cleaner {
+export function compileCleaner(
+  config: CleanConfig,
+  { forTokenizer = false, deferSplit = false } = {},
+): Cleaner {
   const c: ResolvedCleanConfig = resolveCleanConfig(config);
   const steps: Cleaner[] = [];
   // Printable ASCII is NFKC-invariant; the test is far cheaper than normalize() on short texts.
@@ -27,7 +32,8 @@ export function compileCleaner(config: CleanConfig, { forTokenizer = false } = {
   if (urlToken !== false) steps.push((t) => t.replace(URL, ` ${urlToken} `));
   const digit = c.digits;
   if (digit !== false) steps.push((t) => t.replace(DIGIT, digit));
-  if (c.punctuation !== 'keep') steps.push(punctuationStep(c.punctuation, urlToken));
+  if (c.punctuation === 'strip') steps.push(compileStripPunctuation(urlToken));
+  if (c.punctuation === 'split' && !deferSplit) steps.push(compileSplitPunctuation(urlToken));
   if (c.collapseWhitespace && !forTokenizer)
     steps.push((t) => t.replace(WHITESPACE_RUN, ' ').trim());
   return (text) => {
@@ -37,18 +43,25 @@ export function compileCleaner(config: CleanConfig, { forTokenizer = false } = {
   };
 }
 
-function punctuationStep(mode: 'strip' | 'split', urlToken: false | string): Cleaner {
-  // The URL token (e.g. `<url>`) is itself punctuation-bearing and must survive this step.
-  const keep = urlToken === false || urlToken === '' ? '' : `(${escapeRegExp(urlToken)})|`;
-  if (mode === 'strip') {
-    const re = new RegExp(`${keep}[${PUNCTUATION_CLASS}]+`, 'gu');
-    return keep === '' ? (t) => t.replace(re, '') : (t) => t.replace(re, '$1');
-  }
-  // Split: every punctuation mark becomes its own token, except an apostrophe between two
-  // letters (don't, o'clock), so a contraction-keeping tokenizer still sees the word whole.
+// The URL token (e.g. `<url>`) is itself punctuation-bearing and must survive these steps.
+function keepToken(urlToken: false | string): string {
+  return urlToken === false || urlToken === '' ? '' : `(${escapeRegExp(urlToken)})|`;
+}
+
+function compileStripPunctuation(urlToken: false | string): Cleaner {
+  const keep = keepToken(urlToken);
+  const re = new RegExp(`${keep}[${PUNCTUATION_CLASS}]+`, 'gu');
+  return keep === '' ? (t) => t.replace(re, '') : (t) => t.replace(re, '$1');
+}
+
+/**
+ * Every punctuation mark becomes its own token, except an apostrophe between two letters
+ * (don't, o'clock), so a contraction-keeping tokenizer still sees the word whole.
+ */
+export function compileSplitPunctuation(urlToken: false | string): Cleaner {
   const a = APOSTROPHE_CLASS;
   const re = new RegExp(
-    `${keep}(?![${a}])[${PUNCTUATION_CLASS}]|(?<!\\p{L})[${a}]|[${a}](?!\\p{L})`,
+    `${keepToken(urlToken)}(?![${a}])[${PUNCTUATION_CLASS}]|(?<!\\p{L})[${a}]|[${a}](?!\\p{L})`,
     'gu',
   );
   return (t) => t.replace(re, ' $& ');

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { isLstmkitError } from './errors';
 import { TextPipeline } from './pipeline';
 import { pipelinePresets } from './presets';
+import { createRng } from './random';
+import { padSequence } from './sequence';
+import { Vocabulary } from './vocabulary';
 
 const texts = ['A great, GREAT movie!', 'A bad movie.', "I don't like it"];
 
@@ -118,5 +121,53 @@ describe('TextPipeline', () => {
     const p = TextPipeline.fit(texts, pipelinePresets.textbook);
     expect(Object.isFrozen(p.config.sequence)).toBe(true);
     expect(Object.isFrozen(pipelinePresets.default.clean)).toBe(true);
+  });
+
+  it('fits and encodes exactly as tokens() + Vocabulary + padSequence, ASCII or not', () => {
+    const rng = createRng(3);
+    const words = [
+      'Good',
+      'bad',
+      "don't",
+      'café',
+      'naïve',
+      '10/10',
+      'x_y',
+      'http://x.io/a_b',
+      "9's",
+      '<url>',
+      '<br />',
+      'www.a.com',
+      '!',
+      'ok\u0085go',
+      '😀',
+    ];
+    const corpus = Array.from({ length: 400 }, () =>
+      Array.from(
+        { length: 1 + Math.floor(rng() * 12) },
+        () => words[Math.floor(rng() * words.length)],
+      ).join(rng() < 0.5 ? ' ' : ''),
+    );
+    const { textbook, default: preset } = pipelinePresets;
+    const configs = [
+      textbook,
+      preset,
+      { ...preset, clean: { ...preset.clean, urls: '[link]' } },
+      { ...preset, tokenizer: { type: 'word', keepContractions: false } },
+      { ...textbook, clean: { ...textbook.clean, punctuation: 'split' } },
+    ] as const;
+    for (const config of configs) {
+      const p = TextPipeline.fit(corpus.slice(0, 300), config, { minCount: 2 });
+      const reference = Vocabulary.build(
+        corpus.slice(0, 300).map((t) => p.tokens(t)),
+        { minCount: 2 },
+      );
+      expect(p.vocabulary.toJSON()).toEqual(reference.toJSON());
+      for (const text of corpus) {
+        expect([...p.encode(text)]).toEqual([
+          ...padSequence(reference.encode(p.tokens(text)), config.sequence),
+        ]);
+      }
+    }
   });
 });

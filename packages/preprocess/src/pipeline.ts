@@ -1,14 +1,9 @@
-import { type Cleaner, compileCleaner } from './clean';
 import { type PipelineConfig, resolvePipelineConfig } from './config';
 import { LstmkitError } from './errors';
 import { type EncodedBatch, writePadded } from './sequence';
-import { compileTokenizer, type Tokenizer } from './tokenize';
-import {
-  TokenCounter,
-  Vocabulary,
-  type VocabularyJSON,
-  type VocabularyOptions,
-} from './vocabulary';
+import { TokenPath } from './token-path';
+import { TokenTable } from './token-table';
+import { Vocabulary, type VocabularyJSON, type VocabularyOptions } from './vocabulary';
 
 export interface PipelineJSON {
   formatVersion: 1;
@@ -19,18 +14,22 @@ export interface PipelineJSON {
 /**
  * The whole text-to-ids path as plain data. Training and serving both run this object (saved
  * with `toJSON`, restored with `fromJSON`), so a served model sees exactly what it was trained on.
+ *
+ * `fit` and `encode` take a fast path for ASCII text: token boundaries are found without
+ * creating strings and looked up in an intern table; other text goes through the tokenizer
+ * regexes. Both give the same tokens (tested), so the path never changes a result.
  */
 export class TextPipeline {
   readonly config: PipelineConfig;
   readonly vocabulary: Vocabulary;
-  private readonly clean: Cleaner;
-  private readonly split: Tokenizer;
+  private readonly path: TokenPath;
+  // Vocabulary tokens from id 1 (unk) on, so table index i is id i + 1; built on first encode.
+  private ids: TokenTable | undefined;
 
   constructor(config: PipelineConfig, vocabulary: Vocabulary) {
     this.config = resolvePipelineConfig(config);
     this.vocabulary = vocabulary;
-    this.clean = compileCleaner(this.config.clean, { forTokenizer: true });
-    this.split = compileTokenizer(this.config.tokenizer);
+    this.path = new TokenPath(this.config);
   }
 
   /** Builds the vocabulary from `texts` (cleaned and tokenized with `config`). */
@@ -40,11 +39,36 @@ export class TextPipeline {
     vocabulary?: VocabularyOptions,
   ): TextPipeline {
     const resolved = resolvePipelineConfig(config);
-    const clean = compileCleaner(resolved.clean, { forTokenizer: true });
-    const split = compileTokenizer(resolved.tokenizer);
-    const counter = new TokenCounter();
-    for (const text of texts) counter.add(split(clean(text)));
-    return new TextPipeline(resolved, Vocabulary.fromCounts(counter.entries(), vocabulary));
+    const path = new TokenPath(resolved);
+    const table = new TokenTable();
+    let counts = new Float64Array(1024);
+    const count = (index: number) => {
+      if (index === counts.length) {
+        const grown = new Float64Array(index * 2);
+        grown.set(counts);
+        counts = grown;
+      }
+      (counts[index] as number)++;
+    };
+    for (const text of texts) {
+      const n = path.scan(text);
+      if (n >= 0) {
+        const { text: cleaned, scanner } = path;
+        for (let t = 0; t < n; t++) {
+          count(
+            table.intern(
+              cleaned,
+              scanner.bounds[2 * t] as number,
+              scanner.bounds[2 * t + 1] as number,
+            ),
+          );
+        }
+      } else {
+        for (const token of path.fallback) count(table.intern(token, 0, token.length));
+      }
+    }
+    const pairs = table.keys.map((token, i): [string, number] => [token, counts[i] as number]);
+    return new TextPipeline(resolved, Vocabulary.fromCounts(pairs, vocabulary));
   }
 
   static fromJSON(json: PipelineJSON): TextPipeline {
@@ -62,7 +86,7 @@ export class TextPipeline {
 
   /** Clean + tokenize. */
   tokens(text: string): string[] {
-    return this.split(this.clean(text));
+    return this.path.tokens(text);
   }
 
   encode(text: string): Int32Array {
@@ -82,16 +106,45 @@ export class TextPipeline {
     return { formatVersion: 1, config: this.config, vocabulary: this.vocabulary.toJSON() };
   }
 
-  // Token ids go straight into the output row: no intermediate id array per text.
+  // Ids go straight into the output row: no token strings or id array on the fast path.
   private encodeInto(text: string, out: Int32Array, offset: number): void {
-    const tokens = this.tokens(text);
-    const vocabulary = this.vocabulary;
+    const path = this.path;
+    const n = path.scan(text);
+    const sequence = this.config.sequence;
+    if (n < 0) {
+      const { fallback } = path;
+      const vocabulary = this.vocabulary;
+      writePadded(
+        fallback.length,
+        (i) => vocabulary.id(fallback[i] as string),
+        sequence,
+        out,
+        offset,
+      );
+      return;
+    }
+    const ids = this.idTable();
+    const { text: cleaned, scanner } = path;
+    const bounds = scanner.bounds;
+    // find() is -1 for an unknown token: -1 + 1 || 1 is the unk id.
     writePadded(
-      tokens.length,
-      (i) => vocabulary.id(tokens[i] as string),
-      this.config.sequence,
+      n,
+      (i) => ids.find(cleaned, bounds[2 * i] as number, bounds[2 * i + 1] as number) + 1 || 1,
+      sequence,
       out,
       offset,
     );
+  }
+
+  private idTable(): TokenTable {
+    if (this.ids === undefined) {
+      const table = new TokenTable();
+      for (let id = 1; id < this.vocabulary.size; id++) {
+        const token = this.vocabulary.token(id);
+        table.intern(token, 0, token.length);
+      }
+      this.ids = table;
+    }
+    return this.ids;
   }
 }
