@@ -181,6 +181,33 @@ describe('lstmkit (built bin)', () => {
       expect(all.confusionMatrix).toHaveLength(2);
       expect(all.labelNames).toEqual(expect.arrayContaining(['pos', 'neg']));
     });
+
+    it('serves the model over HTTP, prints the URL on stdout, and stops on Ctrl-C', async () => {
+      let url = '';
+      let body: unknown;
+      const result = await runBin(['serve', '--model', out, '--port', '0'], {
+        onStdout: (stdout, child) => {
+          const line = stdout.split('\n')[0] ?? '';
+          if (url === '' && stdout.includes('\n')) {
+            url = line;
+            fetch(`${url}/predict`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ input: ['the film was great'] }),
+            })
+              .then((response) => response.json())
+              .then((json) => {
+                body = json;
+              })
+              .finally(() => child.kill('SIGINT'));
+          }
+        },
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(result.stderr).toContain('serving');
+      expect(body).toMatchObject({ labels: expect.any(Array) });
+    });
   });
 
   it('stops cleanly on Ctrl-C, keeps the best checkpoint, and --resume continues', async () => {

@@ -16,6 +16,7 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Called with all stderr so far and the child, e.g. to send SIGINT at the right moment. */
   onStderr?: (stderrSoFar: string, child: ChildProcess) => void;
+  onStdout?: (stdoutSoFar: string, child: ChildProcess) => void;
 }
 
 /** Runs the built `lstmkit` as a real process. */
@@ -30,6 +31,7 @@ export function runBin(args: readonly string[], options: RunOptions = {}): Promi
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
+      options.onStdout?.(stdout, child);
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;

@@ -5,12 +5,8 @@ import type { Context } from '../context.js';
 import { CliError } from '../errors/cli-error.js';
 import type { BackendFlag } from '../options/data-options.js';
 
-/** Checks the bundle directory, starts the backend and loads the classifier (verified). */
-export async function loadClassifier(
-  modelDir: string,
-  backend: BackendFlag,
-  ctx: Context,
-): Promise<Classifier> {
+/** Resolves --model and checks it is a directory, with the CLI's clearest message if not. */
+export async function checkModelDir(modelDir: string, ctx: Context): Promise<string> {
   const dir = resolve(ctx.io.cwd, modelDir);
   const info = await stat(dir).catch(() => undefined);
   if (info === undefined) {
@@ -31,6 +27,16 @@ export async function loadClassifier(
       },
     );
   }
+  return dir;
+}
+
+/** Checks the bundle directory, starts the backend and loads the classifier (verified). */
+export async function loadClassifier(
+  modelDir: string,
+  backend: BackendFlag,
+  ctx: Context,
+): Promise<Classifier> {
+  const dir = await checkModelDir(modelDir, ctx);
   const { initBackend, Classifier } = await import('@lstmkit/model');
   // The backend line is noise next to results; training shows it, --debug shows it here.
   await initBackend({

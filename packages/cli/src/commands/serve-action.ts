@@ -1,21 +1,28 @@
-import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { CliError } from '../errors/cli-error.js';
 import { onInterrupt } from '../interrupt.js';
-import { loadClassifier } from './load-classifier.js';
+import { checkModelDir } from './load-classifier.js';
 import type { ServeFlags } from './serve-command.js';
 
+/** The part of @lstmkit/server's API the CLI uses. */
 type StartServer = (options: {
   modelDir: string;
   host?: string;
   port?: number;
+  workers?: number;
+  maxBatchSize?: number;
+  cors?: boolean | string;
+  logger?: boolean;
 }) => Promise<{ url: string; close(): Promise<void> }>;
 
-/** @lstmkit/server is optional at run time: a build without it reports SERVER_UNAVAILABLE. */
-async function importServer(): Promise<unknown> {
+/**
+ * @lstmkit/server is loaded only when serving (it brings fastify); a build without it
+ * reports SERVER_UNAVAILABLE instead of failing at startup.
+ */
+async function importServer(): Promise<{ startServer?: StartServer }> {
   const specifier = '@lstmkit/server';
   try {
-    return await import(specifier);
+    return (await import(specifier)) as { startServer?: StartServer };
   } catch (error) {
     throw new CliError(
       'SERVER_UNAVAILABLE',
@@ -29,51 +36,46 @@ async function importServer(): Promise<unknown> {
 }
 
 export async function runServe(flags: ServeFlags, ctx: Context): Promise<void> {
-  // Check the bundle first, so a bad --model gives the same clear error as predict.
-  const classifier = await loadClassifier(flags.model, 'auto', ctx);
-  const labels = classifier.bundle.labelNames;
-  classifier.dispose();
-
-  const server = (await importServer()) as { startServer?: StartServer };
-  if (typeof server.startServer !== 'function') {
+  const modelDir = await checkModelDir(flags.model, ctx);
+  const { startServer } = await importServer();
+  if (typeof startServer !== 'function') {
     throw new CliError(
       'SERVER_UNAVAILABLE',
-      'serving is not available in this build: @lstmkit/server has no startServer',
+      'serving is not available: @lstmkit/server has no startServer',
       {
-        hint: 'use lstmkit predict meanwhile, or update @lstmkit/server',
+        hint: 'update @lstmkit/server, or use lstmkit predict',
       },
     );
   }
   const s = ctx.err;
-  ctx.info(s.dim(`loading ${ctx.displayPath(resolve(ctx.io.cwd, flags.model))}…`));
-  const { url, close } = await server.startServer({
-    modelDir: resolve(ctx.io.cwd, flags.model),
+  ctx.info(s.dim(`loading ${ctx.displayPath(modelDir)}…`));
+  const server = await startServer({
+    modelDir,
     host: flags.host,
     port: flags.port,
+    ...(flags.workers !== undefined && { workers: flags.workers }),
+    ...(flags.maxBatchSize !== undefined && { maxBatchSize: flags.maxBatchSize }),
+    ...(flags.cors !== undefined && { cors: flags.cors }),
+    logger: flags.log === true,
   });
-  ctx.print(
-    `${s.green('✓')} serving ${s.bold(flags.model)} (labels: ${labels.join(', ')}) at ${s.cyan(url)}`,
-  );
+  // The URL is the result (stdout), so scripts can read it; the rest is help for people.
+  ctx.print(server.url);
+  ctx.info(`${s.green('✓')} serving ${s.bold(ctx.displayPath(modelDir))} at ${s.cyan(server.url)}`);
   ctx.info(
     s.dim(
-      `  try: curl -s ${url}/predict -H 'content-type: application/json' -d '{"texts":["The film was good"]}'`,
+      `  try: curl -s ${server.url}/predict -H 'content-type: application/json' -d '{"input": "The film was good"}'`,
     ),
   );
   ctx.info(s.dim('  Ctrl-C to stop'));
 
   await new Promise<void>((done) => {
     const remove = onInterrupt(() => {
-      ctx.info(s.dim('stopping…'));
-      close().then(
-        () => {
-          remove();
-          done();
-        },
-        () => {
-          remove();
-          done();
-        },
-      );
+      ctx.info(s.dim('stopping (finishing in-flight requests)…'));
+      const finish = (): void => {
+        remove();
+        done();
+      };
+      server.close().then(finish, finish);
     });
   });
 }
