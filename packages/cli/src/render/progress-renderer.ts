@@ -48,6 +48,7 @@ export class ProgressRenderer {
 
   private totalEpochs = 0;
   private stepsPerEpoch = 0;
+  private samplesPerStep = 0;
   private epoch: EpochState | undefined;
   private lastDraw = 0;
   private lastPlain = 0;
@@ -134,6 +135,7 @@ export class ProgressRenderer {
   private onStart(event: Extract<TrainEventView, { type: 'start' }>): void {
     this.totalEpochs = event.totalEpochs;
     this.stepsPerEpoch = event.stepsPerEpoch;
+    this.samplesPerStep = event.stepsPerEpoch > 0 ? event.trainSize / event.stepsPerEpoch : 0;
     this.status = '';
     this.log(
       `${this.style.bold('train')} ${event.trainSize.toLocaleString('en-US')} examples · validation ${event.validationSize.toLocaleString('en-US')} · test ${event.testSize.toLocaleString('en-US')} · ${event.totalEpochs} epochs × ${event.stepsPerEpoch} steps · backend ${event.backend}`,
@@ -234,7 +236,12 @@ export class ProgressRenderer {
     const time = done
       ? formatDuration(eta)
       : `ETA ${Number.isFinite(eta) ? formatDuration(eta) : '--'}`;
-    const stats = `${steps}  loss ${loss}  ${formatRate(e.samplesPerSecond)} samples/s  ${time}`;
+    // Throughput averaged over the epoch so far (steady), else what the trainer measured.
+    const rate =
+      this.samplesPerStep > 0 && e.step > 1 && elapsed > 0
+        ? ((e.step - 1) * this.samplesPerStep) / elapsed
+        : e.samplesPerSecond;
+    const stats = `${steps}  loss ${loss}  ${formatRate(rate)} samples/s  ${time}`;
     if (!this.live) return `${epochLabel}  ${stats}`;
 
     const fixed = visibleLength(epochLabel) + 2 + stats.length + 2;
