@@ -7,5 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  splitting: false,
+  // One shared chunk, so both entries use the same LstmkitError class (instanceof works).
+  splitting: true,
 });
