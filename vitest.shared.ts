@@ -10,6 +10,7 @@ const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import
 export const workspaceAliases = [
   { find: /^@lstmkit\/preprocess\/node$/, replacement: src('preprocess/src/node.ts') },
   { find: /^@lstmkit\/preprocess$/, replacement: src('preprocess/src/index.ts') },
+  { find: /^@lstmkit\/model\/layers$/, replacement: src('model/src/layers.ts') },
   { find: /^@lstmkit\/model$/, replacement: src('model/src/index.ts') },
   { find: /^@lstmkit\/trainer$/, replacement: src('trainer/src/index.ts') },
   { find: /^@lstmkit\/server$/, replacement: src('server/src/index.ts') },
