@@ -84,6 +84,13 @@ describe('loadDataset: TSV', () => {
       true,
     );
   });
+
+  it('reads a line longer than several read chunks', async () => {
+    const long = 'word '.repeat(600_000);
+    const d = await loadDataset(await write('long.tsv', `short\t0\r\n${long}\t1\r\nend\t0`));
+    expect(d.examples.map((e) => e.text.length)).toEqual([5, long.length, 3]);
+    expect(d.examples[1]?.text).toBe(long);
+  });
 });
 
 describe('loadDataset: malformed records', () => {

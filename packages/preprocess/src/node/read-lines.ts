@@ -22,7 +22,8 @@ export async function* readLines(
   hash?: Hash,
 ): AsyncGenerator<Line, void, undefined> {
   let number = 0;
-  let rest: Buffer | undefined;
+  // Pieces of a line that spans reads, joined once when it ends (a long line costs O(length)).
+  let rest: Buffer[] = [];
   const decode = (bytes: Buffer): Line => {
     number++;
     const end =
@@ -39,9 +40,10 @@ export async function* readLines(
     hash?.update(chunk);
     let start = 0;
     let end = chunk.indexOf(NEWLINE, start);
-    if (end !== -1 && rest !== undefined) {
-      yield decode(Buffer.concat([rest, chunk.subarray(0, end)]));
-      rest = undefined;
+    if (end !== -1 && rest.length > 0) {
+      rest.push(chunk.subarray(0, end));
+      yield decode(Buffer.concat(rest));
+      rest = [];
       start = end + 1;
       end = chunk.indexOf(NEWLINE, start);
     }
@@ -49,10 +51,7 @@ export async function* readLines(
       yield decode(chunk.subarray(start, end));
       start = end + 1;
     }
-    if (start < chunk.length) {
-      const tail = chunk.subarray(start);
-      rest = rest === undefined ? Buffer.from(tail) : Buffer.concat([rest, tail]);
-    }
+    if (start < chunk.length) rest.push(chunk.subarray(start));
   }
-  if (rest !== undefined && rest.length > 0) yield decode(rest);
+  if (rest.length > 0) yield decode(Buffer.concat(rest));
 }
