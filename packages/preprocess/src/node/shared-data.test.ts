@@ -15,7 +15,7 @@ const reason =
     ? ` (skipped: LSTMKIT_DATA_HOME is unset and ${besideRepo} does not exist)`
     : '';
 
-describe.skipIf(home === undefined)(`shared UCI data${reason}`, () => {
+describe.skipIf(home === undefined)(`shared datasets${reason}`, () => {
   it('loads 3000 verified sentences, 1500 per label, and splits them 2400/300/300', async () => {
     const d = await loadDataset('uci-sentiment', { dataHome: home });
     expect(d.examples.length).toBe(3000);
@@ -48,5 +48,23 @@ describe.skipIf(home === undefined)(`shared UCI data${reason}`, () => {
     const s = splitDataset(d.examples, { seed: 42 });
     expect([s.train.length, s.validation.length, s.test.length]).toEqual([2400, 300, 300]);
     expect(s.test.filter((e) => e.label === 1).length).toBe(150);
+  });
+
+  it('loads imdb-50k with its official split and amazon-ft-sample with named labels', async () => {
+    const imdb = await loadDataset('imdb-50k', { dataHome: home });
+    const count = (split: string, label: number) =>
+      imdb.examples.filter((e) => e.split === split && e.label === label).length;
+    expect([count('train', 0), count('train', 1), count('test', 0), count('test', 1)]).toEqual([
+      12_500, 12_500, 12_500, 12_500,
+    ]);
+    expect(imdb.examples[0]?.text.startsWith('Bromwell High is a cartoon comedy.')).toBe(true);
+    const s = splitDataset(imdb.examples, { seed: 1 });
+    expect([s.train.length, s.validation.length, s.test.length]).toEqual([22_222, 2_778, 25_000]);
+
+    const amazon = await loadDataset('amazon-ft-sample', { dataHome: home });
+    expect(amazon.labelNames).toEqual(['negative', 'positive']);
+    expect([0, 1].map((l) => amazon.examples.filter((e) => e.label === l).length)).toEqual([
+      3137, 3322,
+    ]);
   });
 });
