@@ -1,6 +1,7 @@
 import { type PipelineConfig, resolvePipelineConfig } from './config';
 import { LstmkitError } from './errors';
 import { type EncodedBatch, writePadded } from './sequence';
+import { TokenCounter } from './token-counter';
 import { TokenPath } from './token-path';
 import { TokenTable } from './token-table';
 import { Vocabulary, type VocabularyJSON, type VocabularyOptions } from './vocabulary';
@@ -40,35 +41,23 @@ export class TextPipeline {
   ): TextPipeline {
     const resolved = resolvePipelineConfig(config);
     const path = new TokenPath(resolved);
-    const table = new TokenTable();
-    let counts = new Float64Array(1024);
-    const count = (index: number) => {
-      if (index === counts.length) {
-        const grown = new Float64Array(index * 2);
-        grown.set(counts);
-        counts = grown;
-      }
-      (counts[index] as number)++;
-    };
+    const counter = new TokenCounter();
     for (const text of texts) {
       const n = path.scan(text);
       if (n >= 0) {
         const { text: cleaned, scanner } = path;
         for (let t = 0; t < n; t++) {
-          count(
-            table.intern(
-              cleaned,
-              scanner.bounds[2 * t] as number,
-              scanner.bounds[2 * t + 1] as number,
-            ),
+          counter.addRange(
+            cleaned,
+            scanner.bounds[2 * t] as number,
+            scanner.bounds[2 * t + 1] as number,
           );
         }
       } else {
-        for (const token of path.fallback) count(table.intern(token, 0, token.length));
+        counter.add(path.fallback);
       }
     }
-    const pairs = table.keys.map((token, i): [string, number] => [token, counts[i] as number]);
-    return new TextPipeline(resolved, Vocabulary.fromCounts(pairs, vocabulary));
+    return new TextPipeline(resolved, Vocabulary.fromCounts(counter.entries(), vocabulary));
   }
 
   static fromJSON(json: PipelineJSON): TextPipeline {

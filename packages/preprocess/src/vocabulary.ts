@@ -1,4 +1,5 @@
 import { LstmkitError } from './errors';
+import { TokenCounter } from './token-counter';
 
 export interface VocabularyOptions {
   /** Tokens seen fewer times map to `<unk>` (default 1). */
@@ -50,33 +51,6 @@ function resolveOptions(options: VocabularyOptions): Required<VocabularyOptions>
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/**
- * Counts tokens: the hot loop of vocabulary building. A token seen before costs one Map lookup
- * (its slot) and an array increment, not a get plus a set.
- */
-export class TokenCounter {
-  private readonly slots = new Map<string, number>();
-  private readonly counts: number[] = [];
-
-  add(tokens: readonly string[]): void {
-    const { slots, counts } = this;
-    for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i] as string;
-      const slot = slots.get(token);
-      if (slot === undefined) {
-        slots.set(token, counts.length);
-        counts.push(1);
-      } else {
-        (counts[slot] as number)++;
-      }
-    }
-  }
-
-  *entries(): IterableIterator<[string, number]> {
-    for (const [token, slot] of this.slots) yield [token, this.counts[slot] as number];
-  }
 }
 
 /**
