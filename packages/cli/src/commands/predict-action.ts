@@ -50,17 +50,20 @@ function emit(
   classifier: Classifier,
   flags: PredictFlags,
   ctx: Context,
+  interactive = false,
 ): void {
   const batchSize = flags.batchSize ?? 256;
   const labelWidth = Math.max(...classifier.bundle.labelNames.map((name) => name.length));
   for (let start = 0; start < texts.length; start += batchSize) {
     const chunk = texts.slice(start, start + batchSize);
     const predictions = classifier.predict(chunk, { batchSize });
-    const lines = predictions.map((prediction, i) =>
-      flags.json
-        ? predictionJson(chunk[i] ?? '', prediction)
-        : predictionLine(chunk[i] ?? '', prediction, labelWidth, ctx.out),
-    );
+    const lines = predictions.map((prediction, i) => {
+      if (flags.json) return predictionJson(chunk[i] ?? '', prediction);
+      // Typed at a terminal, the text is already on screen: show only the answer.
+      if (interactive)
+        return `${ctx.out.dim('→')} ${predictionLine('', prediction, labelWidth, ctx.out).trimEnd()}`;
+      return predictionLine(chunk[i] ?? '', prediction, labelWidth, ctx.out);
+    });
     ctx.io.stdout.write(`${lines.join('\n')}\n`);
   }
 }
@@ -89,7 +92,7 @@ export async function runPredict(
     const rl = createInterface({ input: ctx.io.stdin, terminal: false });
     for await (const line of rl) {
       if (line.trim() === '') continue;
-      emit([line], classifier, flags, ctx);
+      emit([line], classifier, flags, ctx, true);
     }
   } finally {
     classifier.dispose();
