@@ -233,6 +233,12 @@ describe('lstmkit (built bin)', () => {
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
     expect(existsSync(`${out}.run`)).toBe(true);
 
+    // Forgetting --resume does not throw the saved run away.
+    const forgot = await runBin([...args, '--epochs', '40']);
+    expect(forgot.code).toBe(2);
+    expectOneLineError(forgot.stderr, /has an interrupted run/);
+    expect(forgot.stderr).toContain('--resume');
+
     // Resume may raise --epochs: finish the interrupted epoch and one more.
     const resumed = await runBin([...args, '--epochs', String(at + 1), '--resume']);
     expect(resumed.code, resumed.stderr).toBe(0);

@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TrainResult } from '@lstmkit/trainer';
 import type { Context } from '../context.js';
+import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
 import type { TrainCliOptions } from '../options/train-options.js';
@@ -18,11 +21,28 @@ interface Position {
 
 /** The command line that continues this run. */
 export function resumeCommand(argv: readonly string[]): string {
-  const args = argv.filter((arg) => arg !== '--resume');
+  const args = argv.filter((arg) => arg !== '--resume' && arg !== '--force');
   return ['lstmkit', ...args.map(shellQuote), '--resume'].join(' ');
 }
 
+/**
+ * Without --resume the trainer starts over and deletes `<out>.run/`: refuse to throw away an
+ * interrupted run by accident (--force does it on purpose), and say when a bundle is replaced.
+ */
+function checkOutDir(options: TrainCliOptions, ctx: Context): void {
+  const out = ctx.displayPath(options.outDir);
+  if (!options.resume && !options.force && existsSync(`${options.outDir}.run`)) {
+    throw new CliError('USAGE_INTERRUPTED_RUN', `${out} has an interrupted run (${out}.run)`, {
+      hint: `add --resume to continue it, or --force to start over: ${resumeCommand(ctx.argv)}`,
+    });
+  }
+  if (!options.resume && existsSync(join(options.outDir, 'manifest.json'))) {
+    ctx.warn(`${out} already holds a model bundle; the first checkpoint of this run replaces it`);
+  }
+}
+
 export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<void> {
+  checkOutDir(options, ctx);
   const live = ctx.io.stderr.isTTY === true && !ctx.io.env.CI;
   const renderer = new ProgressRenderer({
     stream: ctx.io.stderr,

@@ -74,6 +74,7 @@ export function trainCommand(ctx: Context): Command {
     )
     .addOption(backendOption())
     .option('--resume', 'continue the interrupted run saved beside --out')
+    .option('--force', 'start over, discarding an interrupted run saved beside --out')
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText('after', examples)
     .action(async (flags: TrainFlags) => {

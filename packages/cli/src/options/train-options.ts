@@ -25,6 +25,7 @@ export interface TrainFlags extends DataFlags {
   seed?: number;
   backend: BackendFlag;
   resume?: boolean;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -51,6 +52,7 @@ export interface TrainCliOptions {
   backend: BackendFlag;
   outDir: string;
   resume: boolean;
+  force: boolean;
   json: boolean;
 }
 
@@ -65,6 +67,12 @@ export function trainOptionsFrom(flags: TrainFlags, cwd: string): TrainCliOption
     throw usageError(
       '--out must not be the current directory: the bundle directory is replaced atomically',
       'pass a new directory, e.g. --out runs/my-model',
+    );
+  }
+  if (flags.resume && flags.force) {
+    throw usageError(
+      '--resume and --force contradict each other',
+      'use --resume to continue a run, --force to start over',
     );
   }
   return defined({
@@ -89,6 +97,7 @@ export function trainOptionsFrom(flags: TrainFlags, cwd: string): TrainCliOption
     backend: flags.backend,
     outDir,
     resume: flags.resume === true,
+    force: flags.force === true,
     json: flags.json === true,
   });
 }
