@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import cors from '@fastify/cors';
 import { type BackendInfo, Classifier, initBackend, type Prediction } from '@lstmkit/model';
 import * as tf from '@tensorflow/tfjs';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import packageJson from '../package.json' with { type: 'json' };
 import { workerMetricsCollector } from './cluster-metrics.js';
 import { installErrorHandlers } from './error-handler.js';
@@ -39,7 +39,7 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
   const app = Fastify({
     logger: options.logger as FastifyServerOptions['logger'],
     // One line per request, written in onResponse, instead of fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit,
     // Our onRequest hook answers 503 in our error shape instead.
     return503OnClosing: false,

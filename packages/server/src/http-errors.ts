@@ -1,7 +1,6 @@
 /** Error codes the server answers with, beyond the `INVALID_*` family (always 400). */
 const statusByCode: Record<string, number> = {
   NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
   TOO_MANY_ITEMS: 413,
   TEXT_TOO_LONG: 413,

@@ -57,10 +57,7 @@ export class Histogram {
 
 export class Registry {
   readonly #families: MetricFamily[] = [];
-  readonly #gauges: {
-    family: MetricFamily & { type: 'gauge' };
-    read: () => Record<string, number>;
-  }[] = [];
+  readonly #gauges: { family: MetricFamily & { type: 'gauge' }; read: () => number }[] = [];
 
   counter(name: string, help: string): Counter {
     const family = { type: 'counter' as const, name, help, samples: {} };
@@ -74,27 +71,16 @@ export class Registry {
     return new Histogram(family);
   }
 
-  /** A gauge read at scrape time; `read` returns values by label set. */
-  gauge(
-    name: string,
-    help: string,
-    read: () => number | { labels: Labels; value: number }[],
-  ): void {
+  /** A gauge read at scrape time. */
+  gauge(name: string, help: string, read: () => number): void {
     const family = { type: 'gauge' as const, name, help, samples: {} };
     this.#families.push(family);
-    this.#gauges.push({
-      family,
-      read: () => {
-        const values = read();
-        if (typeof values === 'number') return { '': values };
-        return Object.fromEntries(values.map(({ labels, value }) => [labelKey(labels), value]));
-      },
-    });
+    this.#gauges.push({ family, read });
   }
 
   /** A deep copy of every family with gauges read now. */
   snapshot(): MetricFamily[] {
-    for (const gauge of this.#gauges) gauge.family.samples = gauge.read();
+    for (const gauge of this.#gauges) gauge.family.samples = { '': gauge.read() };
     return structuredClone(this.#families);
   }
 }
