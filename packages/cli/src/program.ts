@@ -64,7 +64,7 @@ export function createProgram(ctx: Context): Command {
 
   program
     .description(
-      'Train, evaluate and serve LSTM/BiLSTM text classifiers, from labelled sentences\n' +
+      'Train, evaluate and serve LSTM/BiLSTM text classifiers: from labelled sentences ' +
         'to a model bundle served over HTTP.',
     )
     .version(version, '-v, --version', 'print the version')

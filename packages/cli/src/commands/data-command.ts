@@ -21,7 +21,7 @@ export function dataCommand(ctx: Context): Command {
   const command = new Command('data')
     .summary('show dataset statistics (labels, lengths, vocabulary)')
     .description(
-      'Show what a dataset holds: examples per label, token length distribution, vocabulary\n' +
+      'Show what a dataset holds: examples per label, token length distribution, vocabulary ' +
         'size and a suggested --seq-len. Without an argument, list the named datasets.',
     )
     .argument('[name|path]', 'dataset name or path');

@@ -7,14 +7,12 @@ import {
   type DataFlags,
   loadOptionsFrom,
 } from '../options/data-options.js';
-import { integerIn } from '../options/flag-parsers.js';
 import { requireFlags } from '../options/required.js';
 
 export interface EvaluateFlags extends DataFlags {
   model: string;
   data: string;
   split: 'test' | 'all';
-  batchSize?: number;
   backend: BackendFlag;
   json?: boolean;
 }
@@ -43,7 +41,6 @@ export function evaluateCommand(ctx: Context): Command {
         .choices(['test', 'all'])
         .default('test'),
     )
-    .option('--batch-size <n>', 'examples per forward pass', integerIn(1, 100_000))
     .addOption(backendOption())
     .option('--json', 'print metrics as JSON on stdout')
     .addHelpText('after', examples)

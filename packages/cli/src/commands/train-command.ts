@@ -7,7 +7,7 @@ import { presets, type TrainFlags, trainOptionsFrom } from '../options/train-opt
 
 const examples = `
 Examples:
-  # the textbook recipe on the UCI sentences (about 3 minutes per epoch on 2 cores)
+  # the textbook recipe on the UCI sentences (2-3 minutes on 2 cores)
   $ lstmkit train --data uci-sentiment --preset textbook --epochs 3 --out runs/textbook
 
   # a CSV file, a bidirectional model, longer sequences
@@ -22,28 +22,44 @@ $LSTMKIT_DATA_HOME, default ~/.cache/lstmkit) or a path: .tsv (text<TAB>label), 
 fastText (__label__x text) or a folder with one sub-folder of .txt files per label.
 Run 'lstmkit data <name|path>' first to see label counts and a suggested --seq-len.`;
 
+/** Shown in --help; train-command.test.ts checks they match @lstmkit/trainer's trainDefaults. */
+export const shownDefaults = {
+  epochs: 10,
+  batchSize: 32,
+  learningRate: 0.001,
+  patience: 3,
+  seed: 42,
+} as const;
+
 export function trainCommand(ctx: Context): Command {
+  const d = shownDefaults;
   const command = new Command('train')
     .summary('train a classifier and write a model bundle')
     .description(
-      'Train an LSTM/BiLSTM text classifier. Progress goes to stderr, the summary to stdout.\n' +
-        'The best checkpoint (lowest validation loss) is kept in --out; Ctrl-C stops cleanly.',
+      'Train an LSTM/BiLSTM text classifier and keep the best checkpoint (lowest validation loss) in --out. ' +
+        'Progress goes to stderr, the summary to stdout. Ctrl-C stops cleanly; --resume continues.',
     )
+    .optionsGroup('Data:')
     .option('-d, --data <name|path>', 'dataset name or path (required)');
   addDataOptions(command);
   command
-    .option('-o, --out <dir>', 'bundle directory to write, reports go beside it (required)')
+    .optionsGroup('Output:')
+    .option('-o, --out <dir>', 'bundle directory to write; reports go beside it (required)')
+    .option('--resume', 'continue the interrupted run saved beside --out')
+    .option('--force', 'start over, discarding an interrupted run saved beside --out')
+    .option('--json', 'print the result as JSON on stdout')
+    .optionsGroup('Model (defaults from --preset):')
     .addOption(
-      new Option('--preset <name>', 'starting recipe for pipeline and model')
+      new Option('--preset <name>', 'starting recipe for cleaning, sequence length and model')
         .choices(presets)
         .default('default'),
     )
     .addOption(new Option('--arch <arch>', 'recurrent layer').choices(['lstm', 'bilstm']))
     .addOption(
-      new Option(
-        '--head <head>',
-        'what the classifier reads: last state or mean over time',
-      ).choices(['last', 'pool']),
+      new Option('--head <head>', 'classify from the last state or the mean over time').choices([
+        'last',
+        'pool',
+      ]),
     )
     .option('--embedding-dim <n>', 'embedding size', integerIn(1, 4096))
     .option('--hidden-size <n>', 'LSTM units per layer (per direction)', integerIn(1, 4096))
@@ -53,13 +69,26 @@ export function trainCommand(ctx: Context): Command {
       'dropout between layers and before the head',
       numberIn(0, 1, { exclusiveMax: true }),
     )
-    .option('--seq-len <n>', 'tokens per example after padding/truncation', integerIn(1, 100_000))
-    .option('--epochs <n>', 'passes over the training data', integerIn(1, 100_000))
-    .option('--batch-size <n>', 'examples per optimizer step', integerIn(1, 1_000_000))
-    .option('--lr <x>', 'Adam learning rate', numberIn(0, 10, { exclusiveMin: true }))
+    .option('--seq-len <n>', "tokens per example (see 'lstmkit data')", integerIn(1, 100_000))
+    .optionsGroup('Training:')
+    .option(
+      '--epochs <n>',
+      `passes over the training data (default ${d.epochs})`,
+      integerIn(1, 100_000),
+    )
+    .option(
+      '--batch-size <n>',
+      `examples per optimizer step (default ${d.batchSize})`,
+      integerIn(1, 1_000_000),
+    )
+    .option(
+      '--lr <x>',
+      `Adam learning rate (default ${d.learningRate})`,
+      numberIn(0, 10, { exclusiveMin: true }),
+    )
     .option(
       '--patience <n>',
-      'stop after N evaluations without improvement (0: never)',
+      `stop after N evaluations without improvement; 0 never (default ${d.patience})`,
       integerIn(0),
     )
     .option(
@@ -69,13 +98,11 @@ export function trainCommand(ctx: Context): Command {
     )
     .option(
       '--seed <n>',
-      'seed for the split, initial weights and shuffling',
+      `seed for the split, initial weights and shuffling (default ${d.seed})`,
       integerIn(0, 2 ** 31 - 1),
     )
     .addOption(backendOption())
-    .option('--resume', 'continue the interrupted run saved beside --out')
-    .option('--force', 'start over, discarding an interrupted run saved beside --out')
-    .option('--json', 'print the result as JSON on stdout')
+    .optionsGroup('Options:')
     .addHelpText('after', examples)
     .action(async (flags: TrainFlags) => {
       requireFlags('lstmkit train', flags, [
