@@ -21,3 +21,4 @@ export {
   type ModelPreset,
   modelPresets,
 } from './model-config';
+export { isLstmkitError, LstmkitError } from '@lstmkit/preprocess';

@@ -1,5 +1,5 @@
 // Entry of each cluster worker process forked by startServer (see start-server.ts).
-import { isLstmkitError } from './lstmkit-error.js';
+import { isLstmkitError } from '@lstmkit/model';
 import type { ResolvedServerOptions } from './options.js';
 import { startServer, WORKER_OPTIONS_ENV } from './start-server.js';
 

@@ -1,13 +1,19 @@
 import { basename } from 'node:path';
 import cors from '@fastify/cors';
-import { type BackendInfo, Classifier, initBackend, type Prediction } from '@lstmkit/model';
+import {
+  type BackendInfo,
+  Classifier,
+  initBackend,
+  isLstmkitError,
+  LstmkitError,
+  type Prediction,
+} from '@lstmkit/model';
 import * as tf from '@tensorflow/tfjs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import packageJson from '../package.json' with { type: 'json' };
 import { workerMetricsCollector } from './cluster-metrics.js';
 import { installErrorHandlers } from './error-handler.js';
 import { registerInfoRoutes } from './info-routes.js';
-import { isLstmkitError, LstmkitError } from './lstmkit-error.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { openApiDocument } from './openapi.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';

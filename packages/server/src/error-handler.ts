@@ -1,6 +1,6 @@
+import { isLstmkitError } from '@lstmkit/model';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { errorBody, httpStatusFor } from './http-errors.js';
-import { isLstmkitError } from './lstmkit-error.js';
 import type { InputLimits } from './schemas.js';
 
 interface SchemaError {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { LstmkitError } from './lstmkit-error.js';
+import { LstmkitError } from '@lstmkit/model';
 
 export interface ServerOptions {
   /** Bundle directory written by `saveBundle` / the trainer. */

@@ -1,6 +1,6 @@
 import type { Prediction } from '@lstmkit/model';
+import { LstmkitError } from '@lstmkit/model';
 import type { FastifyInstance } from 'fastify';
-import { LstmkitError } from './lstmkit-error.js';
 import type { MicroBatcher } from './micro-batcher.js';
 import {
   errorResponseSchema,

@@ -1,9 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
+import { LstmkitError } from '@lstmkit/model';
 import { pino } from 'pino';
 import { serveClusterMetrics } from './cluster-metrics.js';
 import { buildServer } from './create-server.js';
-import { LstmkitError } from './lstmkit-error.js';
 import {
   type ResolvedServerOptions,
   resolveServerOptions,
