@@ -107,9 +107,10 @@ for (const [index, [title, args]] of steps.entries()) {
   }
 }
 
-const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+const seconds = Math.round((Date.now() - started) / 1000);
+const took = seconds < 90 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 process.stdout.write(`
-${bold(`Done in ${minutes} min.`)} Everything is under ${show(dirname(out))}/:
+${bold(`Done in ${took}.`)} Everything is under ${show(dirname(out))}/:
   ${show(out)}/            the model bundle (model.json, weights.bin, preprocess.json, manifest.json)
   ${show(out)}.report/     report.json, history.jsonl and training.svg (loss and accuracy per epoch)
 
