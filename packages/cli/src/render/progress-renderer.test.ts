@@ -117,6 +117,32 @@ describe('ProgressRenderer', () => {
     expect(screen.some((line) => line.includes('ETA'))).toBe(false);
   });
 
+  it('prints a mid-epoch validation (--eval-every) above the bar and still ends the epoch line', () => {
+    const t = setup(true);
+    t.renderer.handle(start);
+    const events = epochEvents(1, 4);
+    events.splice(2, 0, {
+      type: 'evaluation',
+      epoch: 1,
+      step: 2,
+      train: { loss: 0.6, accuracy: 0.7 },
+      validation: metrics,
+      improved: true,
+    });
+    for (const event of events) {
+      t.tick(500);
+      t.renderer.handle(event);
+    }
+    const screen = t
+      .output()
+      .split('\n')
+      .map((line) => line.split('\r').at(-1)?.replaceAll('\u001b[K', '') ?? '')
+      .filter((line) => line !== '');
+    expect(screen[1]).toContain('validate epoch 1 step 2');
+    expect(screen[2]).toMatch(/^epoch 1\/2 {2}━+ {2}4\/4 /);
+    expect(screen[3]).toContain('validate epoch 1:');
+  });
+
   it('keeps the bar within the terminal width', () => {
     let output = '';
     const renderer = new ProgressRenderer({

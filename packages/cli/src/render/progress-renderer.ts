@@ -77,13 +77,14 @@ export class ProgressRenderer {
         this.onStep(event);
         break;
       case 'evaluation': {
-        this.commitEpochLine();
+        // With --eval-every, validation also runs inside an epoch: print it above the live bar.
+        const e = this.epoch;
+        const midEpoch =
+          e !== undefined && e.epoch === event.epoch && !e.committed && e.step < e.stepsPerEpoch;
+        if (!midEpoch) this.commitEpochLine();
         const v = event.validation;
         const mark = event.improved ? this.style.green('✓ best') : this.style.dim('no improvement');
-        const where =
-          event.step > 0 && this.stepsPerEpoch > 0 && event.step < this.stepsPerEpoch
-            ? `epoch ${event.epoch} step ${event.step}`
-            : `epoch ${event.epoch}`;
+        const where = midEpoch ? `epoch ${event.epoch} step ${e.step}` : `epoch ${event.epoch}`;
         this.log(
           `  ${this.style.cyan('validate')} ${where}: ${metricsInline(v)}  ${this.style.dim(
             `(train acc ${event.train.accuracy.toFixed(3)} · loss ${formatLoss(event.train.loss)})`,
