@@ -11,6 +11,7 @@ import { renderMetrics } from '../render/metrics.js';
 import { ProgressRenderer } from '../render/progress-renderer.js';
 import { renderTable } from '../render/table.js';
 import { reportSkipped } from './report-skipped.js';
+import { describeRecipe } from './train-recipe.js';
 
 /** Where training was when it stopped (from the last step event). */
 interface Position {
@@ -67,10 +68,13 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
   );
 
   renderer.setStatus('starting TensorFlow.js…');
-  const [{ initBackend }, { train }] = await Promise.all([
+  const [{ initBackend, modelPresets }, { train, trainDefaults }] = await Promise.all([
     import('@lstmkit/model'),
     import('@lstmkit/trainer'),
   ]);
+  const recipe = describeRecipe(options, modelPresets[options.preset], trainDefaults);
+  renderer.log(`${s.bold('model')} ${recipe.model}`);
+  renderer.log(`${s.bold('optim')} ${recipe.training}`);
   await initBackend({ backend: options.backend, log: (line) => renderer.log(s.dim(line)) });
   renderer.setStatus(options.resume ? 'restoring the saved run…' : 'building the model…');
 

@@ -84,7 +84,7 @@ describe('ProgressRenderer', () => {
     expect(out).not.toContain('\r');
     expect(out).not.toContain('\u001b');
     const lines = out.trim().split('\n');
-    expect(lines[0]).toContain('128 examples');
+    expect(lines[0]).toContain('split 128 train · 16 validation · 16 test · 2 epochs × 4 steps');
     expect(lines[1]).toMatch(/^epoch 1\/2 {2}4\/4 {2}loss 0\.6750 {2}32 samples\/s {2}4\.0s$/);
     expect(lines[2]).toContain('validate epoch 1: acc 0.800 · f1 0.720 · loss 0.5000');
     expect(lines[2]).toContain('✓ best');
