@@ -75,7 +75,14 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
   const recipe = describeRecipe(options, modelPresets[options.preset], trainDefaults);
   renderer.log(`${s.bold('model')} ${recipe.model}`);
   renderer.log(`${s.bold('optim')} ${recipe.training}`);
-  await initBackend({ backend: options.backend, log: (line) => renderer.log(s.dim(line)) });
+  await initBackend({
+    backend: options.backend,
+    // "lstmkit: backend wasm (simd, ...)" -> "backend wasm (simd, ...)", in line with the others.
+    log: (line) =>
+      renderer.log(
+        line.replace(/^lstmkit: backend (\S+)/, (_, name) => `${s.bold('backend')} ${name}`),
+      ),
+  });
   renderer.setStatus(options.resume ? 'restoring the saved run…' : 'building the model…');
 
   const controller = new AbortController();

@@ -31,10 +31,11 @@ export function describeRecipe(
     `${length} tokens`,
   ].join(' · ');
   const patience = options.patience ?? defaults.patience;
+  const epochs = options.epochs ?? defaults.epochs;
   const training = [
     `batch ${options.batchSize ?? defaults.batchSize}`,
     `lr ${options.learningRate ?? defaults.learningRate}`,
-    `${options.epochs ?? defaults.epochs} epochs`,
+    `${epochs} epoch${epochs === 1 ? '' : 's'}`,
     patience === 0 ? 'no early stopping' : `patience ${patience}`,
     `seed ${options.seed ?? defaults.seed}`,
   ].join(' · ');

@@ -139,7 +139,7 @@ export class ProgressRenderer {
     this.samplesPerStep = event.stepsPerEpoch > 0 ? event.trainSize / event.stepsPerEpoch : 0;
     this.status = '';
     this.log(
-      `${this.style.bold('split')} ${event.trainSize.toLocaleString('en-US')} train · ${event.validationSize.toLocaleString('en-US')} validation · ${event.testSize.toLocaleString('en-US')} test · ${event.totalEpochs} epoch${event.totalEpochs === 1 ? '' : 's'} × ${event.stepsPerEpoch} steps · backend ${event.backend}`,
+      `${this.style.bold('split')} ${event.trainSize.toLocaleString('en-US')} train · ${event.validationSize.toLocaleString('en-US')} validation · ${event.testSize.toLocaleString('en-US')} test · ${event.totalEpochs} epoch${event.totalEpochs === 1 ? '' : 's'} × ${event.stepsPerEpoch} steps`,
     );
   }
 
