@@ -94,6 +94,16 @@ describe('lstmkit (built bin)', () => {
     expect(result.stderr).toMatch(/\n\s+at /);
   });
 
+  it('lists the named datasets and where they are looked up', async () => {
+    const home = tempDir();
+    const result = await runBin(['data', '--json'], { env: { LSTMKIT_DATA_HOME: home } });
+    expect(result.code).toBe(0);
+    const listing = JSON.parse(result.stdout);
+    expect(listing.dataHome).toBe(home);
+    expect(listing.datasets.map((d: { name: string }) => d.name)).toContain('uci-sentiment');
+    expect(listing.datasets.every((d: { present: boolean }) => d.present === false)).toBe(true);
+  });
+
   it('describes a dataset: labels, lengths, vocabulary, suggested --seq-len', async () => {
     const dir = tempDir();
     const data = writeTsv(dir, 'tiny.tsv', 40);
@@ -180,6 +190,17 @@ describe('lstmkit (built bin)', () => {
       expect(all.count).toBe(160);
       expect(all.confusionMatrix).toHaveLength(2);
       expect(all.labelNames).toEqual(expect.arrayContaining(['pos', 'neg']));
+    });
+
+    it('refuses data whose labels the model does not know', async () => {
+      const other = join(dir, 'other.tsv');
+      writeFileSync(other, 'fine\tpos\nso so\tmeh\n');
+      const result = await runBin(['evaluate', '--model', out, '--data', other, '--split', 'all']);
+      expect(result.code).toBe(1);
+      expectOneLineError(
+        result.stderr,
+        /label 'meh' that the model does not know \(model labels: /,
+      );
     });
 
     it('serves the model over HTTP, prints the URL on stdout, and stops on Ctrl-C', async () => {
