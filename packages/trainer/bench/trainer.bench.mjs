@@ -1,27 +1,49 @@
 // Training speed on UCI sentiment, default backend: seconds per epoch and training sentences/s
-// for the textbook model (LSTM 100 x2, batch 32) and the default BiLSTM preset, against a
-// stock-tfjs baseline (model.trainOnBatch on full-length padded batches, same model).
+// for the textbook model (LSTM 100 x2, batch 32), its BiLSTM variant (the PyTorch reference's
+// BiLSTM) and the default preset (one BiLSTM 64 with pooling), plus an A/B of
+// full-length against bucketed + trimmed batches on the same model.
 // Imports the built packages: `pnpm build` first. Writes bench-results/trainer-<date>.json.
 //   pnpm bench            (LSTMKIT_DATA_HOME must hold uci-sentiment)
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createModel, initBackend, modelPresets } from '@lstmkit/model';
-import { pipelinePresets, splitDataset, TextPipeline } from '@lstmkit/preprocess';
+import {
+  createRng,
+  pipelinePresets,
+  shuffleInPlace,
+  splitDataset,
+  TextPipeline,
+} from '@lstmkit/preprocess';
 import { loadDataset } from '@lstmkit/preprocess/node';
 import { train } from '@lstmkit/trainer';
 import * as tf from '@tensorflow/tfjs';
 
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 2);
-const BASELINE_STEPS = Number(process.env.BENCH_BASELINE_STEPS ?? 15);
-const PYTORCH = { textbook: 500, default: 200 }; // sentences/s, ../../shared/anchors.md
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// PyTorch 1.13 CPU, same machine, batch 32, training sentences/s (shared/anchors.md); the
+// default preset is a different model, with no PyTorch counterpart.
+const CONFIGS = [
+  { name: 'textbook', preset: 'textbook', model: {}, pytorch: 500 },
+  { name: 'textbook-bilstm', preset: 'textbook', model: { arch: 'bilstm' }, pytorch: 200 },
+  { name: 'default', preset: 'default', model: {}, pytorch: null },
+];
 
+const loadBefore = loadavg();
 const backend = await initBackend({ log: () => {} });
 const dataset = await loadDataset('uci-sentiment');
 
-async function trainer(preset) {
-  const outDir = join(tmpdir(), `lstmkit-bench-${process.pid}-${preset}`);
-  const result = await train({ dataset, preset, epochs: EPOCHS, patience: 0, seed: 1, outDir });
+async function trainer({ name, preset, model }) {
+  const outDir = join(tmpdir(), `lstmkit-bench-${process.pid}-${name}`);
+  const result = await train({
+    dataset,
+    preset,
+    model,
+    epochs: EPOCHS,
+    patience: 0,
+    seed: 1,
+    outDir,
+  });
   const report = JSON.parse(await readFile(result.reportPath, 'utf8'));
   await rm(outDir, { recursive: true, force: true });
   await rm(`${outDir}.report`, { recursive: true, force: true });
@@ -34,8 +56,12 @@ async function trainer(preset) {
   };
 }
 
-/** Stock tfjs: compiled model, trainOnBatch on batches padded to the full sequence length. */
-async function baseline(preset) {
+/**
+ * What bucketing + trimming buys, isolated: one compiled model, stock `trainOnBatch`, the same
+ * sampled batches fed at full padded length and trimmed to their longest sentence, in
+ * alternating rounds so load changes on a shared machine hit both sides alike.
+ */
+async function trimmingAb({ preset, model: overrides }) {
   const { train: rows } = splitDataset(dataset.examples, { seed: 1 });
   const pipeline = TextPipeline.fit(
     rows.map((e) => e.text),
@@ -43,51 +69,96 @@ async function baseline(preset) {
   );
   const model = createModel({
     ...modelPresets[preset].model,
+    ...overrides,
     vocabSize: pipeline.vocabulary.size,
     numClasses: 2,
     seed: 1,
   });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
+  // Batches as the trainer builds them: a seeded shuffle, a chunk of 50 batches sorted by
+  // length; every 4th batch of the chunk covers the length distribution.
   const batchSize = 32;
-  const step = async (i) => {
-    const batch = rows.slice((i * batchSize) % (rows.length - batchSize)).slice(0, batchSize);
-    const { data, shape } = pipeline.encodeBatch(batch.map((e) => e.text));
-    const x = tf.tensor2d(data, shape, 'int32');
-    const y = tf.tensor2d(
-      batch.map((e) => [e.label]),
-      [batch.length, 1],
-    );
-    await model.trainOnBatch(x, y);
-    tf.dispose([x, y]);
+  const order = shuffleInPlace(
+    rows.map((_, i) => i),
+    createRng(1),
+  ).slice(0, 50 * batchSize);
+  const encoded = order.map((i) => pipeline.encode(rows[i].text));
+  const realLength = (ids) => ids.reduce((n, id) => n + (id === 0 ? 0 : 1), 0);
+  const sorted = order
+    .map((_, k) => k)
+    .sort((a, b) => realLength(encoded[a]) - realLength(encoded[b]));
+  const batches = [];
+  for (let b = 0; b < 50; b += 4) batches.push(sorted.slice(b * batchSize, (b + 1) * batchSize));
+  const length = pipelinePresets[preset].sequence.length;
+  const tensors = (members, trim) => {
+    const rowsIds = members.map((k) => encoded[k]);
+    let from = 0;
+    let to = length;
+    if (trim) {
+      from = Math.min(
+        ...rowsIds.map((ids) => ids.findIndex((id) => id !== 0)).filter((i) => i >= 0),
+      );
+      to = Math.max(...rowsIds.map((ids) => ids.findLastIndex((id) => id !== 0) + 1));
+    }
+    const data = new Int32Array(members.length * (to - from));
+    rowsIds.forEach((ids, r) => {
+      data.set(ids.subarray(from, to), r * (to - from));
+    });
+    return {
+      x: tf.tensor2d(data, [members.length, to - from], 'int32'),
+      y: tf.tensor2d(
+        members.map((k) => [rows[order[k]].label]),
+        [members.length, 1],
+      ),
+      columns: to - from,
+    };
   };
-  await step(0); // warm-up
-  const started = performance.now();
-  for (let i = 1; i <= BASELINE_STEPS; i++) await step(i);
-  const seconds = (performance.now() - started) / 1000;
+  const round = async (trim) => {
+    const started = performance.now();
+    let columns = 0;
+    for (const members of batches) {
+      const { x, y, columns: c } = tensors(members, trim);
+      columns += c;
+      await model.trainOnBatch(x, y);
+      tf.dispose([x, y]);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      sentencesPerSecond: (batches.length * batchSize) / seconds,
+      meanColumns: columns / batches.length,
+    };
+  };
+  await round(true); // warm-up
+  const full = [];
+  const trimmed = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    full.push(await round(false));
+    trimmed.push(await round(true));
+  }
   model.dispose();
-  const sentencesPerSecond = (BASELINE_STEPS * batchSize) / seconds;
+  const median = (xs) => xs.map((r) => r.sentencesPerSecond).sort((a, b) => a - b)[xs.length >> 1];
   return {
-    steps: BASELINE_STEPS,
-    sentencesPerSecond,
-    secondsPerEpoch: rows.length / sentencesPerSecond,
+    batches: batches.length,
+    rounds: ROUNDS,
+    fullLength: { columns: length, sentencesPerSecond: median(full) },
+    trimmed: { meanColumns: trimmed[0].meanColumns, sentencesPerSecond: median(trimmed) },
+    speedup: median(trimmed) / median(full),
   };
 }
 
 const results = {};
-for (const preset of ['textbook', 'default']) {
-  const ours = await trainer(preset);
-  const stock = await baseline(preset);
-  results[preset] = {
-    model: modelPresets[preset].model,
-    sequenceLength: pipelinePresets[preset].sequence.length,
+for (const config of CONFIGS) {
+  const ours = await trainer(config);
+  results[config.name] = {
+    model: { ...modelPresets[config.preset].model, ...config.model },
+    sequenceLength: pipelinePresets[config.preset].sequence.length,
     batchSize: 32,
     trainer: ours,
-    stockTfjsFullLength: stock,
-    speedupOverStock: ours.trainSentencesPerSecond / stock.sentencesPerSecond,
-    pytorchSentencesPerSecond: PYTORCH[preset],
-    slowerThanPytorch: PYTORCH[preset] / ours.trainSentencesPerSecond,
+    trimmingAb: await trimmingAb(config),
+    pytorchSentencesPerSecond: config.pytorch,
+    pytorchOverOurs: config.pytorch === null ? null : config.pytorch / ours.trainSentencesPerSecond,
   };
-  process.stderr.write(`${preset}: ${JSON.stringify(results[preset])}\n`);
+  process.stderr.write(`${config.name}: ${JSON.stringify(results[config.name])}\n`);
 }
 
 const output = {
@@ -97,6 +168,8 @@ const output = {
   cpu: cpus()[0]?.model,
   cores: cpus().length,
   backend,
+  // the machine is shared: 1-minute load averages before and after
+  loadAverage: [loadBefore[0], loadavg()[0]],
   epochs: EPOCHS,
   results,
 };
