@@ -182,6 +182,24 @@ describe('train', () => {
     bundle.model.dispose();
   });
 
+  it('trains more than two classes with softmax and categorical cross-entropy', async () => {
+    const words = [
+      ['red', 'crimson'],
+      ['green', 'lime'],
+      ['blue', 'navy'],
+    ];
+    const examples = Array.from({ length: 300 }, (_, i) => {
+      const label = i % 3;
+      const word = words[label]![(i >> 2) % 2]!;
+      return { text: `the ${word} one ${i % 5 === 0 ? 'is here' : ''}`, label };
+    });
+    const dataset = { name: 'colors', examples, labelNames: ['red', 'green', 'blue'], skipped: [] };
+    const result = await train(base('three', { dataset, epochs: 4, learningRate: 0.05 }));
+    expect(result.test.confusionMatrix).toHaveLength(3);
+    expect(result.test.rocAuc).toBeUndefined();
+    expect(result.test.accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('refuses to resume from a damaged run state', async () => {
     const outDir = join(root, 'damaged');
     await mkdir(`${outDir}.run`, { recursive: true });
