@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packWorkspacePackages, publishedPackages, type PackedPackage, run } from './fixtures/packing';
+import {
+  type PackedPackage,
+  packWorkspacePackages,
+  publishedPackages,
+  run,
+} from './fixtures/packing';
 
 // Users install one tarball into their own project with npm; this does exactly that, outside the
 // workspace, so hoisting or workspace links cannot hide a missing dependency or export.
@@ -21,7 +26,11 @@ function createConsumer(dir: string, names: readonly string[]): string {
   const dependencies = tarballDependencies(names);
   writeFileSync(
     join(dir, 'package.json'),
-    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies, overrides: dependencies }, null, 2),
+    JSON.stringify(
+      { name: 'consumer', version: '1.0.0', private: true, dependencies, overrides: dependencies },
+      null,
+      2,
+    ),
   );
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir);
   return dir;
@@ -43,13 +52,20 @@ describe('packed tarballs', () => {
     expect(packed.map((p) => p.name).sort()).toEqual([...publishedPackages].sort());
     for (const pkg of packed) {
       const unexpected = pkg.files.filter(
-        (file) => !/^package\/(dist\/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(file),
+        (file) =>
+          !/^package\/(dist\/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(file),
       );
       expect(unexpected, pkg.name).toEqual([]);
       expect(pkg.files, pkg.name).toContain('package/README.md');
       expect(pkg.files, pkg.name).toContain('package/LICENSE');
-      expect(pkg.files.some((f) => f.endsWith('.d.ts')), pkg.name).toBe(true);
-      expect(pkg.files.some((f) => f.endsWith('.cjs')), pkg.name).toBe(true);
+      expect(
+        pkg.files.some((f) => f.endsWith('.d.ts')),
+        pkg.name,
+      ).toBe(true);
+      expect(
+        pkg.files.some((f) => f.endsWith('.cjs')),
+        pkg.name,
+      ).toBe(true);
     }
   });
 });
@@ -102,8 +118,16 @@ describe('all packages installed together', () => {
 
   it('imports every package from ESM and CJS', () => {
     for (const name of publishedPackages) {
-      const esm = node(dir, ['--input-type=module', '-e', `import * as m from '${name}'; console.log(Object.keys(m).length);`]);
-      const cjs = node(dir, ['--input-type=commonjs', '-e', `console.log(Object.keys(require('${name}')).length);`]);
+      const esm = node(dir, [
+        '--input-type=module',
+        '-e',
+        `import * as m from '${name}'; console.log(Object.keys(m).length);`,
+      ]);
+      const cjs = node(dir, [
+        '--input-type=commonjs',
+        '-e',
+        `console.log(Object.keys(require('${name}')).length);`,
+      ]);
       expect(Number(esm), name).toBeGreaterThan(0);
       expect(cjs, name).toBe(esm);
     }
@@ -129,14 +153,19 @@ const [good, bad] = classifier.predict(['a great and lovely film', 'an awful and
 console.log(JSON.stringify({ good: good.probability, bad: bad.probability }));
 `,
     ]);
-    const { good, bad } = JSON.parse(output.trim().split('\n').at(-1)!) as { good: number; bad: number };
+    const { good, bad } = JSON.parse(output.trim().split('\n').at(-1)!) as {
+      good: number;
+      bad: number;
+    };
     expect(good).toBeGreaterThan(bad);
   });
 
   it('runs the lstmkit binary', () => {
     const bin = join(dir, 'node_modules', '.bin', 'lstmkit');
     expect(run(bin, ['--version'], dir).trim()).toMatch(/^\d+\.\d+\.\d+/);
-    const prediction = JSON.parse(run(bin, ['predict', '--model', 'bundle', '--json', 'a great film'], dir).trim());
+    const prediction = JSON.parse(
+      run(bin, ['predict', '--model', 'bundle', '--json', 'a great film'], dir).trim(),
+    );
     expect(prediction).toMatchObject({ input: 'a great film' });
     expect(typeof prediction.probability).toBe('number');
   });
@@ -166,7 +195,16 @@ export async function main(config: ModelConfig): Promise<number> {
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, module: 'node16', moduleResolution: 'node16', target: 'es2022', noEmit: true, skipLibCheck: true, lib: ['es2022', 'dom'], types: [] },
+        compilerOptions: {
+          strict: true,
+          module: 'node16',
+          moduleResolution: 'node16',
+          target: 'es2022',
+          noEmit: true,
+          skipLibCheck: true,
+          lib: ['es2022', 'dom'],
+          types: [],
+        },
         files: ['consumer.ts'],
       }),
     );

@@ -1,3 +1,4 @@
+export { isLstmkitError, LstmkitError } from '@lstmkit/preprocess';
 export {
   type BackendInfo,
   type BackendName,
@@ -21,4 +22,3 @@ export {
   type ModelPreset,
   modelPresets,
 } from './model-config';
-export { isLstmkitError, LstmkitError } from '@lstmkit/preprocess';
