@@ -166,7 +166,7 @@ console.log(JSON.stringify({ good: good.probability, bad: bad.probability }));
     const prediction = JSON.parse(
       run(bin, ['predict', '--model', 'bundle', '--json', 'a great film'], dir).trim(),
     );
-    expect(prediction).toMatchObject({ input: 'a great film' });
+    expect(prediction).toMatchObject({ text: 'a great film', labelIndex: expect.any(Number) });
     expect(typeof prediction.probability).toBe('number');
   });
 
