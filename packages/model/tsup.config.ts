@@ -7,7 +7,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  splitting: false,
+  splitting: true,
   // import.meta.url (optional tfjs-node lookup) in the CommonJS build.
   shims: true,
 });
