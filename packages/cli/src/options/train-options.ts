@@ -1,17 +1,21 @@
 import { resolve } from 'node:path';
+import type { Arch, Head, ModelConfig } from '@lstmkit/model';
 import { usageError } from '../errors/cli-error.js';
 import { type BackendFlag, type DataFlags, loadOptionsFrom } from './data-options.js';
 
 export const presets = ['textbook', 'default'] as const;
 export type PresetFlag = (typeof presets)[number];
 
+/** The model settings `lstmkit train` exposes as flags. */
+type ModelFlag = 'arch' | 'head' | 'embeddingDim' | 'hiddenSize' | 'layers' | 'dropout';
+
 /** `lstmkit train` flags as commander parses them (numbers already range-checked). */
 export interface TrainFlags extends DataFlags {
   data: string;
   out: string;
   preset: PresetFlag;
-  arch?: 'lstm' | 'bilstm';
-  head?: 'last' | 'pool';
+  arch?: Arch;
+  head?: Head;
   embeddingDim?: number;
   hiddenSize?: number;
   layers?: number;
@@ -34,14 +38,7 @@ export interface TrainCliOptions {
   data: string;
   load: ReturnType<typeof loadOptionsFrom>;
   preset: PresetFlag;
-  model: {
-    arch?: 'lstm' | 'bilstm';
-    head?: 'last' | 'pool';
-    embeddingDim?: number;
-    hiddenSize?: number;
-    layers?: number;
-    dropout?: number;
-  };
+  model: Partial<Pick<ModelConfig, ModelFlag>>;
   sequenceLength?: number;
   epochs?: number;
   batchSize?: number;

@@ -1,19 +1,8 @@
+import type { Metrics } from '@lstmkit/trainer';
 import { renderConfusionMatrix } from './confusion-matrix.js';
 import { formatCount, formatLoss, formatMetric } from './format.js';
 import type { Style } from './style.js';
 import { renderTable } from './table.js';
-
-/** The fields of `@lstmkit/trainer`'s `Metrics` that the CLI shows. */
-export interface MetricsView {
-  loss: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  confusionMatrix: number[][];
-  rocAuc?: number;
-  count: number;
-}
 
 /** Which class precision/recall/F1 are about: the positive class for binary, macro otherwise. */
 export function averagingNote(labelNames: readonly string[]): string {
@@ -21,7 +10,7 @@ export function averagingNote(labelNames: readonly string[]): string {
 }
 
 export function renderMetrics(
-  metrics: MetricsView,
+  metrics: Metrics,
   labelNames: readonly string[],
   style: Style,
   indent = 2,
@@ -42,6 +31,6 @@ export function renderMetrics(
 }
 
 /** `acc 0.812 · f1 0.806 · loss 0.4211`, for one-line summaries. */
-export function metricsInline(metrics: MetricsView): string {
+export function metricsInline(metrics: Metrics): string {
   return `acc ${formatMetric(metrics.accuracy)} · f1 ${formatMetric(metrics.f1)} · loss ${formatLoss(metrics.loss)}`;
 }

@@ -1,7 +1,7 @@
+import type { TrainEvent } from '@lstmkit/trainer';
 import { describe, expect, it } from 'vitest';
 import { ProgressRenderer } from './progress-renderer.js';
 import { createStyle, stripAnsi } from './style.js';
-import type { TrainEventView } from './train-event-view.js';
 
 function setup(live: boolean) {
   let output = '';
@@ -35,8 +35,8 @@ const metrics = {
   count: 10,
 };
 
-function epochEvents(epoch: number, steps: number): TrainEventView[] {
-  const events: TrainEventView[] = [];
+function epochEvents(epoch: number, steps: number): TrainEvent[] {
+  const events: TrainEvent[] = [];
   for (let step = 1; step <= steps; step++) {
     events.push({
       type: 'step',
@@ -62,7 +62,7 @@ function epochEvents(epoch: number, steps: number): TrainEventView[] {
   return events;
 }
 
-const start: TrainEventView = {
+const start: TrainEvent = {
   type: 'start',
   totalEpochs: 2,
   stepsPerEpoch: 4,

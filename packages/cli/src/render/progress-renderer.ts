@@ -1,9 +1,9 @@
+import type { TrainEvent } from '@lstmkit/trainer';
 import type { OutputStream } from '../cli-io.js';
 import { formatDuration, formatLoss, formatRate } from './format.js';
 import { metricsInline } from './metrics.js';
 import type { Style } from './style.js';
 import { visibleLength } from './style.js';
-import type { TrainEventView } from './train-event-view.js';
 
 export interface ProgressRendererOptions {
   stream: OutputStream;
@@ -68,7 +68,7 @@ export class ProgressRenderer {
   }
 
   /** Feed every trainer event here. */
-  handle(event: TrainEventView): void {
+  handle(event: TrainEvent): void {
     switch (event.type) {
       case 'start':
         this.onStart(event);
@@ -133,7 +133,7 @@ export class ProgressRenderer {
     this.status = '';
   }
 
-  private onStart(event: Extract<TrainEventView, { type: 'start' }>): void {
+  private onStart(event: Extract<TrainEvent, { type: 'start' }>): void {
     this.totalEpochs = event.totalEpochs;
     this.stepsPerEpoch = event.stepsPerEpoch;
     this.samplesPerStep = event.stepsPerEpoch > 0 ? event.trainSize / event.stepsPerEpoch : 0;
@@ -143,7 +143,7 @@ export class ProgressRenderer {
     );
   }
 
-  private onStep(event: Extract<TrainEventView, { type: 'step' }>): void {
+  private onStep(event: Extract<TrainEvent, { type: 'step' }>): void {
     const t = this.now();
     if (this.epoch === undefined && event.step > 1) {
       this.log(
@@ -195,7 +195,7 @@ export class ProgressRenderer {
     }
   }
 
-  private onEpoch(event: Extract<TrainEventView, { type: 'epoch' }>): void {
+  private onEpoch(event: Extract<TrainEvent, { type: 'epoch' }>): void {
     this.commitEpochLine();
     this.clearStatus();
     this.firstEpochSeconds.push(event.seconds);
