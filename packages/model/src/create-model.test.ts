@@ -137,6 +137,40 @@ describe('createModel', () => {
     model.dispose();
   });
 
+  it.each(['last', 'pool'] as const)(
+    "kernel 'fused', %s head: stock topology and weights, the stock model's predictions and losses",
+    (head) => {
+      const config = { ...base, head, dropout: 0 };
+      const stock = createModel(config);
+      const fused = createModel({ ...config, kernel: 'fused' });
+      expect(fused.toJSON(null, false)).toEqual(stock.toJSON(null, false));
+      const rows = [padded(12, 'pre'), padded(12, 'post'), [0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 8, 1]];
+      const x = tf.tensor2d(rows, [3, 12], 'int32');
+      const y = tf.tensor2d([1, 0, 1], [3, 1]);
+      const losses = [stock, fused].map((model) => {
+        const optimizer = tf.train.adam(0.05);
+        const values = [0, 1, 2].map(() => {
+          const loss = optimizer.minimize(() => {
+            const p = model.apply(x, { training: true }) as tf.Tensor;
+            return tf.mean(tf.metrics.binaryCrossentropy(y, p)) as tf.Scalar;
+          }, true)!;
+          const value = loss.dataSync()[0]!;
+          loss.dispose();
+          return value;
+        });
+        optimizer.dispose();
+        return [...values, ...probabilities(model, rows)];
+      });
+      for (let i = 0; i < losses[0]!.length; i++) {
+        expect(Math.abs(losses[1]![i]! - losses[0]![i]!)).toBeLessThan(1e-5);
+      }
+      expect(losses[0]![0]).toBeGreaterThan(losses[0]![2]!);
+      tf.dispose([x, y]);
+      stock.dispose();
+      fused.dispose();
+    },
+  );
+
   it('trains on wasm: Adam steps on a BiLSTM lower the loss and leak no tensors', () => {
     const model = createModel({ ...base, arch: 'bilstm', head: 'pool', dropout: 0 });
     const optimizer = tf.train.adam(0.05);

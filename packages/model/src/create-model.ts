@@ -1,5 +1,6 @@
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
+import { FusedLSTM } from './fused/fused-lstm-layer';
 import { MaskedAvgMaxPooling } from './masked-pooling';
 import { type ModelConfig, validateModelConfig } from './model-config';
 
@@ -55,8 +56,10 @@ export function createModel(config: ModelConfig): tf.LayersModel {
     .apply(input) as tf.SymbolicTensor;
 
   const recurrent: tf.layers.Layer[] = [];
+  // Bidirectional rebuilds its layers from their config (stock LSTMs), so only 'lstm' fuses.
+  const fused = c.kernel === 'fused' && c.arch === 'lstm';
   for (let i = 0; i < c.layers; i++) {
-    const lstm = tf.layers.lstm({
+    const args: Parameters<typeof tf.layers.lstm>[0] = {
       name: `lstm_${i + 1}`,
       units: c.hiddenSize,
       // tfjs defaults to hard_sigmoid (old Keras); the standard LSTM gates (and PyTorch) use sigmoid.
@@ -68,7 +71,8 @@ export function createModel(config: ModelConfig): tf.LayersModel {
       // (before overwriting the weights), and orthogonal takes tens of seconds on cpu.
       kernelInitializer: glorot(),
       recurrentInitializer: glorot(),
-    });
+    };
+    const lstm = fused ? new FusedLSTM(args) : tf.layers.lstm(args);
     if (c.arch === 'bilstm') {
       const layer = tf.layers.bidirectional({
         name: `bilstm_${i + 1}`,

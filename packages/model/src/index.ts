@@ -17,6 +17,7 @@ export { createModel, lstmParameterCount } from './create-model';
 export {
   type Arch,
   type Head,
+  type LstmKernel,
   type MergeMode,
   type ModelConfig,
   type ModelPreset,

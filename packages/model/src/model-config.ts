@@ -19,7 +19,15 @@ export interface ModelConfig {
   head: Head;
   seed: number;
   recurrentInitializer: 'orthogonal' | 'glorotUniform';
+  /**
+   * How LSTM layers run. 'fused': the whole recurrence (forward and BPTT) as one WebAssembly op,
+   * for arch 'lstm' without recurrent dropout; other models use the stock layers. 'tfjs': stock
+   * layers. Saved models are stock tfjs either way. Default 'tfjs'.
+   */
+  kernel?: LstmKernel;
 }
+
+export type LstmKernel = 'fused' | 'tfjs';
 
 export interface ModelPreset {
   model: Omit<ModelConfig, 'vocabSize' | 'numClasses' | 'seed'>;
@@ -63,6 +71,7 @@ const ARCHS: readonly string[] = ['lstm', 'bilstm'];
 const HEADS: readonly string[] = ['last', 'pool'];
 const MERGE_MODES: readonly string[] = ['concat', 'sum', 'mul', 'ave'];
 const INITIALIZERS: readonly string[] = ['orthogonal', 'glorotUniform'];
+const KERNELS: readonly string[] = ['fused', 'tfjs'];
 
 /** Checks every field once, at the edge; the error names the field and the limit. */
 export function validateModelConfig(config: ModelConfig): ModelConfig {
@@ -100,5 +109,6 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
   oneOf('head', HEADS);
   oneOf('mergeMode', MERGE_MODES);
   oneOf('recurrentInitializer', INITIALIZERS);
+  if (config.kernel !== undefined) oneOf('kernel', KERNELS);
   return config;
 }

@@ -1,0 +1,200 @@
+// Fused LSTM recurrence (tfjs gate order i, f, c, o; sigmoid gates, tanh cell) for @lstmkit/model.
+// Compiled by scripts/build-wasm.mjs with `asc --enable simd`. No allocator: the caller lays out
+// every buffer in linear memory and passes byte offsets. Buffers are time-major and padded:
+// batch rows to a multiple of 4 and hidden units to a multiple of 8 (zero padding stays zero
+// through the recurrence), so the matmul runs 4 x 8 register blocks with no tails.
+//
+//   acts  [T, B, 4H]  in: x·W + b per step; out: gate activations i, f, g, o (kept for BPTT)
+//   cs    [T+1, B, H] cell states, cs[0] the initial state;  hs [T+1, B, H] likewise for h
+//   mask  [T, B] f32  1 = real step, 0 = masked (output and state carried, as tfjs does)
+
+// Eigen's rational tanh (max error ~3e-7 in f32), clamped where it saturates in f32.
+// @ts-ignore: decorator
+@inline function tanh4(x: v128): v128 {
+  const clamp = f32x4.splat(7.90531110763549805);
+  x = f32x4.max(f32x4.min(x, clamp), f32x4.neg(clamp));
+  const x2 = f32x4.mul(x, x);
+  let p = f32x4.splat(-2.76076847742355e-16);
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(2.00018790482477e-13));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-8.60467152213735e-11));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(5.12229709037114e-8));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(1.48572235717979e-5));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(6.37261928875436e-4));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(4.89352455891786e-3));
+  p = f32x4.mul(p, x);
+  let q = f32x4.splat(1.19825839466702e-6);
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(1.185347056866540e-4));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(2.26843463243900e-3));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(4.89352518554385e-3));
+  return f32x4.div(p, q);
+}
+
+// @ts-ignore: decorator
+@inline function sigmoid4(x: v128): v128 {
+  const half = f32x4.splat(0.5);
+  return f32x4.add(half, f32x4.mul(half, tanh4(f32x4.mul(half, x))));
+}
+
+/** tanh over n floats (n a multiple of 4), for tests of the approximation. */
+export function tanhArray(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) v128.store(dst + (<usize>i << 2), tanh4(v128.load(src + (<usize>i << 2))));
+}
+
+/** C[4, n] += A[4, k] · B[k, n] for one block of 4 rows; n a multiple of 8. Strides in floats. */
+// @ts-ignore: decorator
+@inline function gemm4(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, n: i32, k: i32): void {
+  const sa = <usize>lda << 2;
+  const sb = <usize>ldb << 2;
+  const sc = <usize>ldc << 2;
+  for (let j = 0; j < n; j += 8) {
+    const cj = c + (<usize>j << 2);
+    let c00 = v128.load(cj), c01 = v128.load(cj, 16);
+    let c10 = v128.load(cj + sc), c11 = v128.load(cj + sc, 16);
+    let c20 = v128.load(cj + 2 * sc), c21 = v128.load(cj + 2 * sc, 16);
+    let c30 = v128.load(cj + 3 * sc), c31 = v128.load(cj + 3 * sc, 16);
+    let bp = b + (<usize>j << 2);
+    let ap = a;
+    for (let p = 0; p < k; p++) {
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, 16);
+      let x = v128.load32_splat(ap);
+      c00 = f32x4.add(c00, f32x4.mul(x, b0));
+      c01 = f32x4.add(c01, f32x4.mul(x, b1));
+      x = v128.load32_splat(ap + sa);
+      c10 = f32x4.add(c10, f32x4.mul(x, b0));
+      c11 = f32x4.add(c11, f32x4.mul(x, b1));
+      x = v128.load32_splat(ap + 2 * sa);
+      c20 = f32x4.add(c20, f32x4.mul(x, b0));
+      c21 = f32x4.add(c21, f32x4.mul(x, b1));
+      x = v128.load32_splat(ap + 3 * sa);
+      c30 = f32x4.add(c30, f32x4.mul(x, b0));
+      c31 = f32x4.add(c31, f32x4.mul(x, b1));
+      bp += sb;
+      ap += 4;
+    }
+    v128.store(cj, c00); v128.store(cj, c01, 16);
+    v128.store(cj + sc, c10); v128.store(cj + sc, c11, 16);
+    v128.store(cj + 2 * sc, c20); v128.store(cj + 2 * sc, c21, 16);
+    v128.store(cj + 3 * sc, c30); v128.store(cj + 3 * sc, c31, 16);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function blockActive(mask: usize): bool {
+  return v128.any_true(v128.load(mask));
+}
+
+/** Runs steps 0..T-1. u: recurrent kernel [H, 4H]. */
+export function forward(T: i32, B: i32, H: i32, acts: usize, cs: usize, hs: usize, mask: usize, u: usize): void {
+  const G = 4 * H;
+  const rowG = <usize>G << 2;
+  const rowH = <usize>H << 2;
+  const stepG = <usize>B * rowG;
+  const stepH = <usize>B * rowH;
+  for (let t = 0; t < T; t++) {
+    const at = acts + <usize>t * stepG;
+    const cPrev = cs + <usize>t * stepH;
+    const hPrev = hs + <usize>t * stepH;
+    const mt = mask + (<usize>(t * B) << 2);
+    for (let r = 0; r < B; r += 4) {
+      if (blockActive(mt + (<usize>r << 2))) {
+        gemm4(hPrev + <usize>r * rowH, H, u, G, at + <usize>r * rowG, G, G, H);
+      }
+    }
+    for (let r = 0; r < B; r++) {
+      const cp = cPrev + <usize>r * rowH;
+      const hp = hPrev + <usize>r * rowH;
+      const cn = cp + stepH;
+      const hn = hp + stepH;
+      if (load<f32>(mt + (<usize>r << 2)) == 0) {
+        memory.copy(cn, cp, rowH);
+        memory.copy(hn, hp, rowH);
+        continue;
+      }
+      const g0 = at + <usize>r * rowG;
+      for (let j: usize = 0; j < rowH; j += 16) {
+        const gi = g0 + j;
+        const i = sigmoid4(v128.load(gi));
+        const f = sigmoid4(v128.load(gi + rowH));
+        const g = tanh4(v128.load(gi + 2 * rowH));
+        const o = sigmoid4(v128.load(gi + 3 * rowH));
+        const c = f32x4.add(f32x4.mul(f, v128.load(cp + j)), f32x4.mul(i, g));
+        v128.store(gi, i);
+        v128.store(gi + rowH, f);
+        v128.store(gi + 2 * rowH, g);
+        v128.store(gi + 3 * rowH, o);
+        v128.store(cn + j, c);
+        v128.store(hn + j, f32x4.mul(o, tanh4(c)));
+      }
+    }
+  }
+}
+
+/**
+ * BPTT over steps T-1..0. dOut [T, B, H] is the gradient of the per-step outputs (sequences) or
+ * null (0) when only dh, the gradient of the last output, is given. On return dz [T, B, 4H]
+ * holds the gradient of the pre-activations (x·W + b per step) and dh, dc those of the initial
+ * state. ut: the recurrent kernel transposed, [4H, H].
+ */
+export function backward(
+  T: i32, B: i32, H: i32, acts: usize, cs: usize, mask: usize, ut: usize,
+  dOut: usize, dz: usize, dh: usize, dc: usize,
+): void {
+  const G = 4 * H;
+  const rowG = <usize>G << 2;
+  const rowH = <usize>H << 2;
+  const stepG = <usize>B * rowG;
+  const stepH = <usize>B * rowH;
+  const one = f32x4.splat(1);
+  for (let t = T - 1; t >= 0; t--) {
+    const at = acts + <usize>t * stepG;
+    const dzt = dz + <usize>t * stepG;
+    const cPrev = cs + <usize>t * stepH;
+    const mt = mask + (<usize>(t * B) << 2);
+    for (let r = 0; r < B; r++) {
+      const dhr = dh + <usize>r * rowH;
+      const dcr = dc + <usize>r * rowH;
+      const dzr = dzt + <usize>r * rowG;
+      if (dOut != 0) {
+        const dor = dOut + <usize>t * stepH + <usize>r * rowH;
+        for (let j: usize = 0; j < rowH; j += 16) {
+          v128.store(dhr + j, f32x4.add(v128.load(dhr + j), v128.load(dor + j)));
+        }
+      }
+      if (load<f32>(mt + (<usize>r << 2)) == 0) {
+        memory.fill(dzr, 0, rowG);
+        continue;
+      }
+      const ar = at + <usize>r * rowG;
+      const cp = cPrev + <usize>r * rowH;
+      const cn = cp + stepH;
+      for (let j: usize = 0; j < rowH; j += 16) {
+        const i = v128.load(ar + j);
+        const f = v128.load(ar + rowH + j);
+        const g = v128.load(ar + 2 * rowH + j);
+        const o = v128.load(ar + 3 * rowH + j);
+        const tc = tanh4(v128.load(cn + j));
+        const dhv = v128.load(dhr + j);
+        const dcv = f32x4.add(
+          v128.load(dcr + j),
+          f32x4.mul(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc))),
+        );
+        v128.store(dzr + j, f32x4.mul(f32x4.mul(dcv, g), f32x4.mul(i, f32x4.sub(one, i))));
+        v128.store(
+          dzr + rowH + j,
+          f32x4.mul(f32x4.mul(dcv, v128.load(cp + j)), f32x4.mul(f, f32x4.sub(one, f))),
+        );
+        v128.store(dzr + 2 * rowH + j, f32x4.mul(f32x4.mul(dcv, i), f32x4.sub(one, f32x4.mul(g, g))));
+        v128.store(dzr + 3 * rowH + j, f32x4.mul(f32x4.mul(dhv, tc), f32x4.mul(o, f32x4.sub(one, o))));
+        v128.store(dcr + j, f32x4.mul(dcv, f));
+        v128.store(dhr + j, f32x4.splat(0));
+      }
+    }
+    // Active rows: dh = dz·Uᵀ (zeroed above); masked rows keep their carried dh (their dz is 0).
+    for (let r = 0; r < B; r += 4) {
+      if (blockActive(mt + (<usize>r << 2))) {
+        gemm4(dzt + <usize>r * rowG, G, ut, H, dh + <usize>r * rowH, H, H, G);
+      }
+    }
+  }
+}

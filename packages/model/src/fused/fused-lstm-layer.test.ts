@@ -1,0 +1,137 @@
+import { createRng } from '@lstmkit/preprocess';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend';
+import { FusedLSTM } from './fused-lstm-layer';
+import { wasmTanh } from './lstm-kernel';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm', log: () => {} });
+});
+
+const B = 6;
+const T = 7;
+const D = 5;
+const H = 11; // not a multiple of 8, and B not of 4: exercises the kernel's padding
+
+function randomTensor(shape: number[], rng: () => number, scale = 1): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: size }, () => (rng() * 2 - 1) * scale),
+    shape,
+  );
+}
+
+/** Rows pre-padded (leading zeros), post-padded, fully masked, unmasked, and a hole. */
+function maskRows(): tf.Tensor2D {
+  const rows = [
+    [0, 0, 0, 1, 1, 1, 1],
+    [1, 1, 1, 1, 0, 0, 0],
+    [0, 0, 0, 0, 0, 0, 0],
+    [1, 1, 1, 1, 1, 1, 1],
+    [0, 1, 1, 0, 1, 1, 1],
+    [0, 0, 0, 0, 0, 0, 1],
+  ];
+  return tf.tensor2d(rows.flat(), [B, T], 'bool') as tf.Tensor2D;
+}
+
+function pair(sequences: boolean, inputSize: number, seed: number) {
+  const args = {
+    units: H,
+    recurrentActivation: 'sigmoid' as const,
+    returnSequences: sequences,
+    kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    recurrentInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+    biasInitializer: tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: seed + 2 }),
+  };
+  const stock = tf.layers.lstm(args);
+  const fused = new FusedLSTM(args);
+  // Applying builds the weights, which setWeights then makes equal.
+  tf.tidy(() => {
+    const x = tf.zeros([1, 1, inputSize]);
+    stock.apply(x);
+    fused.apply(x);
+  });
+  fused.setWeights(stock.getWeights());
+  return { stock, fused };
+}
+
+function maxRelativeDiff(a: tf.Tensor, b: tf.Tensor): number {
+  const x = a.dataSync();
+  const y = b.dataSync();
+  expect(x.length).toBe(y.length);
+  let scale = 0;
+  for (const v of y) scale = Math.max(scale, Math.abs(v));
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff = Math.max(diff, Math.abs(x[i]! - y[i]!));
+  return diff / Math.max(scale, 1e-12);
+}
+
+describe('wasm tanh', () => {
+  it('is within 5e-7 of Math.tanh over [-12, 12]', () => {
+    const x = Float32Array.from({ length: 4001 }, (_, i) => -12 + (24 * i) / 4000);
+    const y = wasmTanh(x);
+    let err = 0;
+    for (let i = 0; i < x.length; i++) err = Math.max(err, Math.abs(y[i]! - Math.tanh(x[i]!)));
+    expect(err).toBeLessThan(5e-7);
+  });
+});
+
+describe.each([
+  { layers: 1, sequences: false },
+  { layers: 1, sequences: true },
+  { layers: 2, sequences: false },
+  { layers: 2, sequences: true },
+])(
+  'FusedLSTM vs stock tfjs LSTM, $layers layer(s), returnSequences $sequences',
+  ({ layers, sequences }) => {
+    const rng = createRng(7 + layers + (sequences ? 10 : 0));
+    const stack = Array.from({ length: layers }, (_, i) =>
+      pair(i < layers - 1 || sequences, i === 0 ? D : H, 100 * i + 1),
+    );
+    const run = (kind: 'stock' | 'fused', x: tf.Tensor, mask: tf.Tensor) => {
+      let y = x;
+      for (const layer of stack) y = layer[kind].apply(y, { mask }) as tf.Tensor;
+      return y;
+    };
+
+    it('gives the same outputs and gradients on masked random inputs', () => {
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        const x = randomTensor([B, T, D], rng, 2);
+        const mask = maskRows();
+        const weight = randomTensor(sequences ? [B, T, H] : [B, H], rng);
+        const variablesOf = (kind: 'stock' | 'fused') =>
+          stack.flatMap((l) => l[kind].trainableWeights.map((w) => w.read()));
+        const check = (kind: 'stock' | 'fused') => {
+          const f = (input: tf.Tensor, ...weights: tf.Tensor[]) => {
+            void weights;
+            return tf.sum(tf.mul(run(kind, input, mask), weight));
+          };
+          const grads = tf.grads(f)([x, ...variablesOf(kind)]);
+          return { y: run(kind, x, mask), grads };
+        };
+        const stock = check('stock');
+        const fused = check('fused');
+        expect(maxRelativeDiff(fused.y, stock.y)).toBeLessThan(1e-5);
+        expect(fused.grads).toHaveLength(1 + 3 * layers);
+        for (let i = 0; i < stock.grads.length; i++) {
+          expect(maxRelativeDiff(fused.grads[i]!, stock.grads[i]!)).toBeLessThan(1e-4);
+        }
+        // Masked steps carry the state: the all-padding row outputs exactly 0.
+        const y = fused.y.arraySync() as number[][] | number[][][];
+        expect((y[2]!.flat() as number[]).every((v) => v === 0)).toBe(true);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  },
+);
+
+describe('FusedLSTM serialization', () => {
+  it('saves as a stock LSTM with the same config', () => {
+    const args = { units: 3, recurrentActivation: 'sigmoid' as const, name: 'lstm_x' };
+    const fused = new FusedLSTM(args);
+    expect(fused.getClassName()).toBe('LSTM');
+    expect(fused.getConfig()).toEqual(tf.layers.lstm(args).getConfig());
+  });
+});

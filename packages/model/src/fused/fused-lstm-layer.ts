@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs';
+import { fusedLstm } from './fused-lstm';
+
+type StockLstm = ReturnType<typeof tf.layers.lstm>;
+type LstmArgs = Parameters<typeof tf.layers.lstm>[0];
+type Kwargs = { mask?: tf.Tensor; training?: boolean; initialState?: tf.Tensor[] };
+
+interface LstmInternals {
+  cell: {
+    kernel: tf.LayerVariable;
+    recurrentKernel: tf.LayerVariable;
+    bias: tf.LayerVariable | null;
+    useBias: boolean;
+    dropout: number;
+    recurrentDropout: number;
+    activation: { getClassName(): string };
+    recurrentActivation: { getClassName(): string };
+  };
+  returnSequences: boolean;
+  returnState: boolean;
+  goBackwards: boolean;
+  stateful: boolean;
+}
+
+// tfjs-layers is not our dependency; its registered LSTM class is reachable through tfjs.
+const StockLSTM = tf.serialization.SerializationMap.getMap().classNameMap
+  .LSTM![0] as unknown as new (
+  args: LstmArgs,
+) => StockLstm;
+
+/**
+ * A stock tfjs LSTM whose call runs the recurrence as one fused WebAssembly op (forward and
+ * BPTT) when it can; otherwise (recurrent or input dropout, other activations, stateful,
+ * goBackwards, initial state, returnState) the stock implementation. It serializes as a stock
+ * `LSTM` (same class name and config), so saved models load anywhere.
+ */
+export class FusedLSTM extends StockLSTM {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    const self = this as unknown as LstmInternals;
+    const { cell } = self;
+    const fusable =
+      cell.useBias &&
+      cell.dropout === 0 &&
+      cell.recurrentDropout === 0 &&
+      cell.activation.getClassName() === 'tanh' &&
+      cell.recurrentActivation.getClassName() === 'sigmoid' &&
+      !self.returnState &&
+      !self.goBackwards &&
+      !self.stateful &&
+      kwargs?.initialState == null;
+    if (!fusable) return super.call(inputs, kwargs);
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
+      const [batch, steps, features] = x.shape;
+      const kernel = cell.kernel.read();
+      const gates = kernel.shape[1]!;
+      const z = tf
+        .add(tf.matMul(x.reshape([batch * steps, features]), kernel), cell.bias!.read())
+        .reshape([batch, steps, gates]) as tf.Tensor3D;
+      const mask = kwargs?.mask == null ? null : kwargs.mask.dataSync();
+      return fusedLstm(z, cell.recurrentKernel.read() as tf.Tensor2D, mask, self.returnSequences);
+    });
+  }
+}
