@@ -4,7 +4,8 @@
 // batch rows to a multiple of 4 and hidden units to a multiple of 8 (zero padding stays zero
 // through the recurrence), so the matmul runs 4 x 8 register blocks with no tails.
 //
-//   acts  [T, B, 4H]  in: x·W + b per step; out: gate activations i, f, g, o (kept for BPTT)
+//   x     [T, B, D]   inputs (D padded to a multiple of 8 as well)
+//   acts  [T, B, 4H]  gate activations i, f, g, o (kept for BPTT)
 //   cs    [T+1, B, H] cell states, cs[0] the initial state;  hs [T+1, B, H] likewise for h
 //   mask  [T, B] f32  1 = real step, 0 = masked (output and state carried, as tfjs does)
 
@@ -84,11 +85,15 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
   return v128.any_true(v128.load(mask));
 }
 
-/** Runs steps 0..T-1. u: recurrent kernel [H, 4H]. */
-export function forward(T: i32, B: i32, H: i32, acts: usize, cs: usize, hs: usize, mask: usize, u: usize): void {
+/** Runs steps 0..T-1. w: kernel [D, 4H], bias [4H], u: recurrent kernel [H, 4H]. */
+export function forward(
+  T: i32, B: i32, D: i32, H: i32, x: usize, w: usize, bias: usize, u: usize,
+  acts: usize, cs: usize, hs: usize, mask: usize,
+): void {
   const G = 4 * H;
   const rowG = <usize>G << 2;
   const rowH = <usize>H << 2;
+  const rowD = <usize>D << 2;
   const stepG = <usize>B * rowG;
   const stepH = <usize>B * rowH;
   for (let t = 0; t < T; t++) {
@@ -98,7 +103,10 @@ export function forward(T: i32, B: i32, H: i32, acts: usize, cs: usize, hs: usiz
     const mt = mask + (<usize>(t * B) << 2);
     for (let r = 0; r < B; r += 4) {
       if (blockActive(mt + (<usize>r << 2))) {
-        gemm4(hPrev + <usize>r * rowH, H, u, G, at + <usize>r * rowG, G, G, H);
+        const ar = at + <usize>r * rowG;
+        for (let q = 0; q < 4; q++) memory.copy(ar + <usize>q * rowG, bias, rowG);
+        gemm4(x + <usize>t * B * rowD + <usize>r * rowD, D, w, G, ar, G, G, D);
+        gemm4(hPrev + <usize>r * rowH, H, u, G, ar, G, G, H);
       }
     }
     for (let r = 0; r < B; r++) {
@@ -133,13 +141,15 @@ export function forward(T: i32, B: i32, H: i32, acts: usize, cs: usize, hs: usiz
 /**
  * BPTT over steps T-1..0. dOut [T, B, H] is the gradient of the per-step outputs (sequences) or
  * null (0) when only dh, the gradient of the last output, is given. On return dz [T, B, 4H]
- * holds the gradient of the pre-activations (x·W + b per step) and dh, dc those of the initial
- * state. ut: the recurrent kernel transposed, [4H, H].
+ * holds the gradient of the pre-activations (x·W + b + h·U per step), dx [T, B, D] (zeroed by
+ * the caller) that of the inputs, and dh, dc those of the initial state. ut: the recurrent
+ * kernel transposed, [4H, H]; wt: the kernel transposed, [4H, D].
  */
 export function backward(
-  T: i32, B: i32, H: i32, acts: usize, cs: usize, mask: usize, ut: usize,
-  dOut: usize, dz: usize, dh: usize, dc: usize,
+  T: i32, B: i32, D: i32, H: i32, acts: usize, cs: usize, mask: usize, ut: usize, wt: usize,
+  dOut: usize, dz: usize, dx: usize, dh: usize, dc: usize,
 ): void {
+  const rowD = <usize>D << 2;
   const G = 4 * H;
   const rowG = <usize>G << 2;
   const rowH = <usize>H << 2;
@@ -194,7 +204,47 @@ export function backward(
     for (let r = 0; r < B; r += 4) {
       if (blockActive(mt + (<usize>r << 2))) {
         gemm4(dzt + <usize>r * rowG, G, ut, H, dh + <usize>r * rowH, H, H, G);
+        gemm4(dzt + <usize>r * rowG, G, wt, D, dx + <usize>t * B * rowD + <usize>r * rowD, D, D, G);
       }
     }
   }
+}
+
+/**
+ * Weight gradients from a finished backward: dW = Σ xᵀ·dz, dU = Σ h_prevᵀ·dz, db = Σ dz over the
+ * real (unmasked) steps only; masked steps have dz = 0. The real rows are first gathered into
+ * transposed panels (xt [D, n], ht [H, n]) and a compact dzc [n, 4H], so that each gradient is
+ * one matmul with K = n. dW [D, 4H], dU [H, 4H] and db [4H] must be zeroed by the caller.
+ */
+export function weightGrads(
+  T: i32, B: i32, D: i32, H: i32, x: usize, hs: usize, mask: usize, dz: usize,
+  xt: usize, ht: usize, dzc: usize, dw: usize, du: usize, db: usize,
+): void {
+  const G = 4 * H;
+  const rowG = <usize>G << 2;
+  let n = 0;
+  for (let t = 0; t < T; t++) {
+    for (let r = 0; r < B; r++) {
+      if (load<f32>(mask + (<usize>(t * B + r) << 2)) != 0) n++;
+    }
+  }
+  let k = 0;
+  for (let t = 0; t < T; t++) {
+    for (let r = 0; r < B; r++) {
+      const row = t * B + r;
+      if (load<f32>(mask + (<usize>row << 2)) == 0) continue;
+      for (let d = 0; d < D; d++) {
+        store<f32>(xt + (<usize>(d * n + k) << 2), load<f32>(x + (<usize>(row * D + d) << 2)));
+      }
+      for (let j = 0; j < H; j++) {
+        store<f32>(ht + (<usize>(j * n + k) << 2), load<f32>(hs + (<usize>(row * H + j) << 2)));
+      }
+      const src = dz + <usize>row * rowG;
+      memory.copy(dzc + <usize>k * rowG, src, rowG);
+      for (let j: usize = 0; j < rowG; j += 16) v128.store(db + j, f32x4.add(v128.load(db + j), v128.load(src + j)));
+      k++;
+    }
+  }
+  for (let d = 0; d < D; d += 4) gemm4(xt + (<usize>(d * n) << 2), n, dzc, G, dw + <usize>d * rowG, G, G, n);
+  for (let j = 0; j < H; j += 4) gemm4(ht + (<usize>(j * n) << 2), n, dzc, G, du + <usize>j * rowG, G, G, n);
 }

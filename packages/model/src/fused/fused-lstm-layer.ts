@@ -49,16 +49,15 @@ export class FusedLSTM extends StockLSTM {
       !self.stateful &&
       kwargs?.initialState == null;
     if (!fusable) return super.call(inputs, kwargs);
-    return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
-      const [batch, steps, features] = x.shape;
-      const kernel = cell.kernel.read();
-      const gates = kernel.shape[1]!;
-      const z = tf
-        .add(tf.matMul(x.reshape([batch * steps, features]), kernel), cell.bias!.read())
-        .reshape([batch, steps, gates]) as tf.Tensor3D;
-      const mask = kwargs?.mask == null ? null : kwargs.mask.dataSync();
-      return fusedLstm(z, cell.recurrentKernel.read() as tf.Tensor2D, mask, self.returnSequences);
-    });
+    const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
+    const mask = kwargs?.mask == null ? null : kwargs.mask.dataSync();
+    return fusedLstm(
+      x,
+      cell.kernel.read() as tf.Tensor2D,
+      cell.recurrentKernel.read() as tf.Tensor2D,
+      cell.bias!.read() as tf.Tensor1D,
+      mask,
+      self.returnSequences,
+    );
   }
 }

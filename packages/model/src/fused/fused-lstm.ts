@@ -2,45 +2,41 @@ import * as tf from '@tensorflow/tfjs';
 import { lstmBackward, lstmForward } from './lstm-kernel';
 
 /**
- * One op for a whole LSTM recurrence: value from the wasm forward, gradient from the wasm BPTT.
- * z: [B, T, 4H] pre-activations (x·W + b), u: recurrent kernel [H, 4H], mask [B, T] or null.
+ * A whole LSTM layer as one op: value from the wasm forward, gradients (inputs, kernel,
+ * recurrent kernel, bias) from the wasm BPTT. x: [batch, steps, features]; kernel [D, 4H],
+ * recurrentKernel [H, 4H], bias [4H] in tfjs's layout; mask [batch, steps] or null.
  */
 export function fusedLstm(
-  z: tf.Tensor3D,
-  u: tf.Tensor2D,
+  x: tf.Tensor3D,
+  kernel: tf.Tensor2D,
+  recurrentKernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
   mask: ArrayLike<number> | null,
   sequences: boolean,
 ): tf.Tensor {
-  const [batch, steps, gates] = z.shape;
-  const shape = { batch, steps, units: gates / 4 };
-  const H = shape.units;
-  const op = tf.customGrad((zIn, uIn) => {
-    const uData = (uIn as tf.Tensor).dataSync() as Float32Array;
-    const { output, tape } = lstmForward(
-      (zIn as tf.Tensor).dataSync() as Float32Array,
-      uData,
-      mask,
-      shape,
-      sequences,
-    );
+  const [batch, steps, features] = x.shape;
+  const units = recurrentKernel.shape[0];
+  const shape = { batch, steps, features, units };
+  const op = tf.customGrad((...inputs) => {
+    const [xData, kernelData, recurrentData, biasData] = inputs
+      .slice(0, 4)
+      .map((t) => (t as tf.Tensor).dataSync() as Float32Array);
+    const weights = { kernel: kernelData!, recurrentKernel: recurrentData!, bias: biasData! };
+    const { output, tape } = lstmForward(xData!, weights, mask, shape, sequences);
     const value = sequences
-      ? tf.tensor3d(output, [batch, steps, H])
-      : tf.tensor2d(output, [batch, H]);
+      ? tf.tensor3d(output, [batch, steps, units])
+      : tf.tensor2d(output, [batch, units]);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
       const dOut = (Array.isArray(dy) ? dy[0]! : dy).dataSync() as Float32Array;
-      const { dz, hPrev } = lstmBackward(tape, uData, dOut, sequences);
-      const dzTensor = tf.tensor3d(dz, [batch, steps, gates]);
-      const du = tf.tidy(() =>
-        tf.matMul(
-          tf.tensor2d(hPrev, [batch * steps, H]),
-          dzTensor.reshape([batch * steps, gates]),
-          true,
-          false,
-        ),
-      );
-      return [dzTensor, du];
+      const g = lstmBackward(tape, weights, dOut, sequences);
+      return [
+        tf.tensor3d(g.dx, [batch, steps, features]),
+        tf.tensor2d(g.kernel, kernel.shape),
+        tf.tensor2d(g.recurrentKernel, recurrentKernel.shape),
+        tf.tensor1d(g.bias),
+      ];
     };
     return { value, gradFunc };
   });
-  return op(z, u);
+  return op(x, kernel, recurrentKernel, bias);
 }

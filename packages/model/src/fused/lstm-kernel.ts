@@ -1,38 +1,18 @@
 import { lstmWasmBase64 } from './lstm-wasm';
 
 /**
- * The fused LSTM recurrence in WebAssembly (assembly/lstm.ts): the whole sequence in one call,
- * forward keeping the gate activations, then BPTT. Inputs are the per-step pre-activations
- * z = x·W + b (tfjs computes those, and their gradients, with one matmul each); this module
- * owns only the sequential part. Layout conversion to the kernel's padded time-major buffers
- * happens here.
+ * The fused LSTM in WebAssembly (assembly/lstm.ts): a whole layer in one call, forward keeping
+ * the gate activations, then BPTT and the weight gradients. Every matmul runs in the kernel:
+ * tfjs-wasm's own matMul is far slower on these shapes. This module converts between tfjs
+ * layouts ([batch, time, ...], gates i|f|c|o in blocks of H) and the kernel's padded time-major
+ * buffers (batch rows to a multiple of 4, D and H to multiples of 8, zeros in the padding).
  */
 
 interface Exports {
   memory: WebAssembly.Memory;
-  forward(
-    T: number,
-    B: number,
-    H: number,
-    acts: number,
-    cs: number,
-    hs: number,
-    mask: number,
-    u: number,
-  ): void;
-  backward(
-    T: number,
-    B: number,
-    H: number,
-    acts: number,
-    cs: number,
-    mask: number,
-    ut: number,
-    dOut: number,
-    dz: number,
-    dh: number,
-    dc: number,
-  ): void;
+  forward(...args: number[]): void;
+  backward(...args: number[]): void;
+  weightGrads(...args: number[]): void;
   tanhArray(src: number, dst: number, n: number): void;
 }
 
@@ -41,31 +21,29 @@ let instance: Exports | undefined;
 function wasm(): Exports {
   if (instance === undefined) {
     const bytes = Uint8Array.from(atob(lstmWasmBase64), (c) => c.charCodeAt(0));
-    // Synchronous: tfjs layers call synchronously. The module is ~5 kB, under browsers'
-    // main-thread limit for synchronous compilation.
-    const module = new WebAssembly.Module(bytes);
-    instance = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+    // Synchronous, as tfjs layers call: the module is ~7 kB, under browsers' main-thread limit.
+    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
+      .exports as unknown as Exports;
   }
   return instance;
 }
 
-/** Bump-allocates float regions (byte offsets) and grows the memory to fit. */
-function layout(sizes: Record<string, number>): {
-  offsets: Record<string, number>;
-  heap: Float32Array;
-} {
+/** Lays out zeroed float regions (returned as float offsets) and grows the memory to fit. */
+function layout<K extends string>(
+  sizes: Record<K, number>,
+): { at: Record<K, number>; heap: Float32Array } {
   const { memory } = wasm();
-  const offsets: Record<string, number> = {};
+  const at = {} as Record<K, number>;
   let end = 0;
-  for (const [name, floats] of Object.entries(sizes)) {
-    offsets[name] = end;
-    end += Math.ceil(floats / 4) * 16;
+  for (const name of Object.keys(sizes) as K[]) {
+    at[name] = end;
+    end += Math.ceil(sizes[name] / 4) * 4;
   }
-  const missing = end - memory.buffer.byteLength;
+  const missing = end * 4 - memory.buffer.byteLength;
   if (missing > 0) memory.grow(Math.ceil(missing / 65536));
-  const heap = new Float32Array(memory.buffer, 0, end / 4);
+  const heap = new Float32Array(memory.buffer, 0, end);
   heap.fill(0);
-  return { offsets, heap };
+  return { at, heap };
 }
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
@@ -73,12 +51,100 @@ const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 export interface LstmShape {
   batch: number;
   steps: number;
+  features: number;
   units: number;
 }
 
-/** What the forward pass keeps for BPTT (copies: the wasm memory is reused by every call). */
+function padded({ batch, steps, features, units }: LstmShape) {
+  return { T: steps, B: roundUp(batch, 4), D: roundUp(features, 8), H: roundUp(units, 8) };
+}
+
+/** [rows, 4h] with gate blocks of h -> [rows, 4hp] at `to` in heap (rows padded by the caller). */
+function packGates(
+  src: Float32Array,
+  rows: number,
+  h: number,
+  hp: number,
+  heap: Float32Array,
+  to: number,
+) {
+  for (let k = 0; k < rows; k++) {
+    for (let g = 0; g < 4; g++) {
+      const s = k * 4 * h + g * h;
+      heap.set(src.subarray(s, s + h), to + k * 4 * hp + g * hp);
+    }
+  }
+}
+
+function unpackGates(heap: Float32Array, from: number, rows: number, h: number, hp: number) {
+  const out = new Float32Array(rows * 4 * h);
+  for (let k = 0; k < rows; k++) {
+    for (let g = 0; g < 4; g++) {
+      const s = from + k * 4 * hp + g * hp;
+      out.set(heap.subarray(s, s + h), k * 4 * h + g * h);
+    }
+  }
+  return out;
+}
+
+/** [rows, 4h] -> its transpose [4hp, cols] at `to` (gate rows padded to hp). */
+function packGatesTransposed(
+  src: Float32Array,
+  rows: number,
+  h: number,
+  hp: number,
+  cols: number,
+  heap: Float32Array,
+  to: number,
+) {
+  for (let k = 0; k < rows; k++) {
+    for (let j = 0; j < 4 * h; j++) {
+      heap[to + (Math.floor(j / h) * hp + (j % h)) * cols + k] = src[k * 4 * h + j]!;
+    }
+  }
+}
+
+/** [batch, steps, n] -> [steps, B, np] at `to`. */
+function packSequence(
+  src: Float32Array,
+  s: LstmShape,
+  n: number,
+  np: number,
+  heap: Float32Array,
+  to: number,
+) {
+  const B = roundUp(s.batch, 4);
+  for (let b = 0; b < s.batch; b++) {
+    for (let t = 0; t < s.steps; t++) {
+      const i = (b * s.steps + t) * n;
+      heap.set(src.subarray(i, i + n), to + (t * B + b) * np);
+    }
+  }
+}
+
+/** [steps, B, np] at `from` (steps offset by `skip`) -> [batch, steps, n]. */
+function unpackSequence(heap: Float32Array, from: number, s: LstmShape, n: number, np: number) {
+  const B = roundUp(s.batch, 4);
+  const out = new Float32Array(s.batch * s.steps * n);
+  for (let b = 0; b < s.batch; b++) {
+    for (let t = 0; t < s.steps; t++) {
+      const i = from + (t * B + b) * np;
+      out.set(heap.subarray(i, i + n), (b * s.steps + t) * n);
+    }
+  }
+  return out;
+}
+
+export interface LstmWeights {
+  kernel: Float32Array;
+  recurrentKernel: Float32Array;
+  bias: Float32Array;
+}
+
+/** What the forward pass keeps for BPTT (copies: every call reuses the wasm memory). */
 export interface LstmTape {
   shape: LstmShape;
+  x: Float32Array;
   acts: Float32Array;
   cs: Float32Array;
   hs: Float32Array;
@@ -86,143 +152,156 @@ export interface LstmTape {
 }
 
 /**
- * z: [B, T, 4H] pre-activations; u: recurrent kernel [H, 4H]; mask: [B, T] (1 real, 0 masked)
- * or null. Returns the outputs [B, T, H] (or the last, [B, H]) and the tape for `lstmBackward`.
+ * x: [batch, steps, features]; mask: [batch, steps] (nonzero = real step) or null. Masked steps
+ * carry output and state, as tfjs does. Returns the outputs [batch, steps, units] (sequences)
+ * or the last output [batch, units], and the tape for `lstmBackward`.
  */
 export function lstmForward(
-  z: Float32Array,
-  u: Float32Array,
+  x: Float32Array,
+  weights: LstmWeights,
   mask: ArrayLike<number> | null,
   shape: LstmShape,
   sequences: boolean,
 ): { output: Float32Array; tape: LstmTape } {
-  const { batch: B, steps: T, units: H } = shape;
-  const Bp = roundUp(B, 4);
-  const Hp = roundUp(H, 8);
-  const { offsets: o, heap } = layout({
-    u: Hp * 4 * Hp,
-    acts: T * Bp * 4 * Hp,
-    cs: (T + 1) * Bp * Hp,
-    hs: (T + 1) * Bp * Hp,
-    mask: T * Bp,
+  const { T, B, D, H } = padded(shape);
+  const { features: d, units: h } = shape;
+  const { at, heap } = layout({
+    x: T * B * D,
+    w: D * 4 * H,
+    bias: 4 * H,
+    u: H * 4 * H,
+    acts: T * B * 4 * H,
+    cs: (T + 1) * B * H,
+    hs: (T + 1) * B * H,
+    mask: T * B,
   });
-  const f = (name: string) => o[name]! / 4;
-  for (let k = 0; k < H; k++) {
-    for (let g = 0; g < 4; g++) {
-      heap.set(
-        u.subarray(k * 4 * H + g * H, k * 4 * H + (g + 1) * H),
-        f('u') + k * 4 * Hp + g * Hp,
-      );
-    }
+  packSequence(x, shape, d, D, heap, at.x);
+  packGates(weights.kernel, d, h, H, heap, at.w);
+  packGates(weights.bias, 1, h, H, heap, at.bias);
+  packGates(weights.recurrentKernel, h, h, H, heap, at.u);
+  for (let b = 0; b < shape.batch; b++) {
+    for (let t = 0; t < T; t++)
+      heap[at.mask + t * B + b] = mask === null || mask[b * T + t] ? 1 : 0;
   }
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const src = (b * T + t) * 4 * H;
-      const dst = f('acts') + (t * Bp + b) * 4 * Hp;
-      for (let g = 0; g < 4; g++)
-        heap.set(z.subarray(src + g * H, src + (g + 1) * H), dst + g * Hp);
-      heap[f('mask') + t * Bp + b] = mask === null || mask[b * T + t] ? 1 : 0;
-    }
-  }
-  wasm().forward(T, Bp, Hp, o.acts!, o.cs!, o.hs!, o.mask!, o.u!);
-  const output = new Float32Array(sequences ? B * T * H : B * H);
-  for (let b = 0; b < B; b++) {
-    if (sequences) {
-      for (let t = 0; t < T; t++) {
-        const src = f('hs') + ((t + 1) * Bp + b) * Hp;
-        output.set(heap.subarray(src, src + H), (b * T + t) * H);
-      }
-    } else {
-      const src = f('hs') + (T * Bp + b) * Hp;
-      output.set(heap.subarray(src, src + H), b * H);
-    }
-  }
-  const copy = (name: string, floats: number) => heap.slice(f(name), f(name) + floats);
+  const bytes = (name: keyof typeof at) => at[name] * 4;
+  wasm().forward(
+    T,
+    B,
+    D,
+    H,
+    bytes('x'),
+    bytes('w'),
+    bytes('bias'),
+    bytes('u'),
+    bytes('acts'),
+    bytes('cs'),
+    bytes('hs'),
+    bytes('mask'),
+  );
+  const output = sequences
+    ? unpackSequence(heap, at.hs + B * H, shape, h, H)
+    : unpackSequence(heap, at.hs + T * B * H, { ...shape, steps: 1 }, h, H);
+  const copy = (name: keyof typeof at, floats: number) => heap.slice(at[name], at[name] + floats);
   const tape = {
     shape,
-    acts: copy('acts', T * Bp * 4 * Hp),
-    cs: copy('cs', (T + 1) * Bp * Hp),
-    hs: copy('hs', T * Bp * Hp),
-    mask: copy('mask', T * Bp),
+    x: copy('x', T * B * D),
+    acts: copy('acts', T * B * 4 * H),
+    cs: copy('cs', (T + 1) * B * H),
+    hs: copy('hs', T * B * H),
+    mask: copy('mask', T * B),
   };
   return { output, tape };
 }
 
-/**
- * dOutput: gradient of the forward's output ([B, T, H] or [B, H]). Returns dz [B, T, 4H] and
- * hPrev [B, T, H] (h before each step), so that dU = hPrevᵀ·dz is one matmul for the caller.
- */
+/** dOutput: gradient of the forward's output. Returns the gradients of x and the weights. */
 export function lstmBackward(
   tape: LstmTape,
-  u: Float32Array,
+  weights: LstmWeights,
   dOutput: Float32Array,
   sequences: boolean,
-): { dz: Float32Array; hPrev: Float32Array } {
-  const { batch: B, steps: T, units: H } = tape.shape;
-  const Bp = roundUp(B, 4);
-  const Hp = roundUp(H, 8);
-  const { offsets: o, heap } = layout({
-    ut: 4 * Hp * Hp,
-    acts: T * Bp * 4 * Hp,
-    cs: (T + 1) * Bp * Hp,
-    mask: T * Bp,
-    dOut: sequences ? T * Bp * Hp : 0,
-    dz: T * Bp * 4 * Hp,
-    dh: Bp * Hp,
-    dc: Bp * Hp,
+): { dx: Float32Array } & LstmWeights {
+  const { shape } = tape;
+  const { T, B, D, H } = padded(shape);
+  const { features: d, units: h } = shape;
+  // Real (unmasked) rows: the weight gradients gather those only.
+  let n = 0;
+  for (const m of tape.mask) n += m;
+  const { at, heap } = layout({
+    x: T * B * D,
+    acts: T * B * 4 * H,
+    cs: (T + 1) * B * H,
+    hs: T * B * H,
+    mask: T * B,
+    ut: 4 * H * H,
+    wt: 4 * H * D,
+    dOut: sequences ? T * B * H : 0,
+    dz: T * B * 4 * H,
+    dx: T * B * D,
+    dh: B * H,
+    dc: B * H,
+    xt: D * n,
+    ht: H * n,
+    dzc: n * 4 * H,
+    dw: D * 4 * H,
+    du: H * 4 * H,
+    db: 4 * H,
   });
-  const f = (name: string) => o[name]! / 4;
-  for (let k = 0; k < H; k++) {
-    for (let j = 0; j < 4 * H; j++) {
-      heap[f('ut') + (Math.floor(j / H) * Hp + (j % H)) * Hp + k] = u[k * 4 * H + j]!;
-    }
-  }
-  heap.set(tape.acts, f('acts'));
-  heap.set(tape.cs, f('cs'));
-  heap.set(tape.mask, f('mask'));
-  for (let b = 0; b < B; b++) {
-    if (sequences) {
-      for (let t = 0; t < T; t++) {
-        const src = (b * T + t) * H;
-        heap.set(dOutput.subarray(src, src + H), f('dOut') + (t * Bp + b) * Hp);
-      }
-    } else {
-      heap.set(dOutput.subarray(b * H, (b + 1) * H), f('dh') + b * Hp);
-    }
-  }
-  wasm().backward(
+  heap.set(tape.x, at.x);
+  heap.set(tape.acts, at.acts);
+  heap.set(tape.cs, at.cs);
+  heap.set(tape.hs, at.hs);
+  heap.set(tape.mask, at.mask);
+  packGatesTransposed(weights.recurrentKernel, h, h, H, H, heap, at.ut);
+  packGatesTransposed(weights.kernel, d, h, H, D, heap, at.wt);
+  if (sequences) packSequence(dOutput, shape, h, H, heap, at.dOut);
+  else packSequence(dOutput, { ...shape, steps: 1 }, h, H, heap, at.dh);
+  const bytes = (name: keyof typeof at) => at[name] * 4;
+  const k = wasm();
+  k.backward(
     T,
-    Bp,
-    Hp,
-    o.acts!,
-    o.cs!,
-    o.mask!,
-    o.ut!,
-    sequences ? o.dOut! : 0,
-    o.dz!,
-    o.dh!,
-    o.dc!,
+    B,
+    D,
+    H,
+    bytes('acts'),
+    bytes('cs'),
+    bytes('mask'),
+    bytes('ut'),
+    bytes('wt'),
+    sequences ? bytes('dOut') : 0,
+    bytes('dz'),
+    bytes('dx'),
+    bytes('dh'),
+    bytes('dc'),
   );
-  const dz = new Float32Array(B * T * 4 * H);
-  const hPrev = new Float32Array(B * T * H);
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const src = f('dz') + (t * Bp + b) * 4 * Hp;
-      const dst = (b * T + t) * 4 * H;
-      for (let g = 0; g < 4; g++)
-        dz.set(heap.subarray(src + g * Hp, src + g * Hp + H), dst + g * H);
-      const h = (t * Bp + b) * Hp;
-      hPrev.set(tape.hs.subarray(h, h + H), (b * T + t) * H);
-    }
-  }
-  return { dz, hPrev };
+  k.weightGrads(
+    T,
+    B,
+    D,
+    H,
+    bytes('x'),
+    bytes('hs'),
+    bytes('mask'),
+    bytes('dz'),
+    bytes('xt'),
+    bytes('ht'),
+    bytes('dzc'),
+    bytes('dw'),
+    bytes('du'),
+    bytes('db'),
+  );
+  return {
+    dx: unpackSequence(heap, at.dx, shape, d, D),
+    kernel: unpackGates(heap, at.dw, d, h, H),
+    recurrentKernel: unpackGates(heap, at.du, h, h, H),
+    bias: unpackGates(heap, at.db, 1, h, H),
+  };
 }
 
 /** The kernel's tanh approximation, exposed for its accuracy test. */
 export function wasmTanh(x: Float32Array): Float32Array {
   const n = Math.ceil(x.length / 4) * 4;
-  const { offsets, heap } = layout({ src: n, dst: n });
-  heap.set(x, offsets.src! / 4);
-  wasm().tanhArray(offsets.src!, offsets.dst!, n);
-  return heap.slice(offsets.dst! / 4, offsets.dst! / 4 + x.length);
+  const { at, heap } = layout({ src: n, dst: n });
+  heap.set(x, at.src);
+  wasm().tanhArray(at.src * 4, at.dst * 4, n);
+  return heap.slice(at.dst, at.dst + x.length);
 }
