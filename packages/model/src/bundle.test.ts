@@ -110,7 +110,11 @@ describe('saveBundle / loadBundle', () => {
     const classifier = await Classifier.load(dir);
     const expected = directProbabilities(contents(), sentences);
     const predictions = classifier.predict(sentences, { batchSize: 3 });
-    expect(predictions.map((p) => p.probability)).toEqual(expected);
+    // A loaded model runs stock tfjs LSTM layers; the 'lstm' models here trained fused, which
+    // agrees with stock up to float rounding (~1e-7).
+    predictions.forEach((p, i) => {
+      expect(p.probability).toBeCloseTo(expected[i]!, 6);
+    });
     // The toy task is learnt: the first half is positive.
     expect(predictions.map((p) => p.label)).toEqual([
       ...Array(4).fill('positive'),
@@ -132,7 +136,11 @@ describe('saveBundle / loadBundle', () => {
       }),
     );
     const contents = { ...lstm, model };
-    expect(directProbabilities(contents, sentences)).toEqual(directProbabilities(lstm, sentences));
+    const stock = directProbabilities(contents, sentences);
+    // Stock layers against the fused ones the model was created with: float rounding only.
+    directProbabilities(lstm, sentences).forEach((p, i) => {
+      expect(stock[i]).toBeCloseTo(p, 6);
+    });
     model.dispose();
   });
 

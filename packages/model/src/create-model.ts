@@ -57,7 +57,7 @@ export function createModel(config: ModelConfig): tf.LayersModel {
 
   const recurrent: tf.layers.Layer[] = [];
   // Bidirectional rebuilds its layers from their config (stock LSTMs), so only 'lstm' fuses.
-  const fused = c.kernel === 'fused' && c.arch === 'lstm';
+  const fused = (c.kernel ?? 'fused') === 'fused' && c.arch === 'lstm';
   for (let i = 0; i < c.layers; i++) {
     const args: Parameters<typeof tf.layers.lstm>[0] = {
       name: `lstm_${i + 1}`,

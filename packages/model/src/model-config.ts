@@ -20,9 +20,9 @@ export interface ModelConfig {
   seed: number;
   recurrentInitializer: 'orthogonal' | 'glorotUniform';
   /**
-   * How LSTM layers run. 'fused': the whole recurrence (forward and BPTT) as one WebAssembly op,
+   * How LSTM layers run. 'fused' (default): each layer (forward and BPTT) is one WebAssembly op,
    * for arch 'lstm' without recurrent dropout; other models use the stock layers. 'tfjs': stock
-   * layers. Saved models are stock tfjs either way. Default 'tfjs'.
+   * layers. Same results either way (tested), and saved models are stock tfjs either way.
    */
   kernel?: LstmKernel;
 }
