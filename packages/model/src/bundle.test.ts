@@ -9,7 +9,10 @@ import { sentences, trainTiny } from './__fixtures__/tiny-bundle';
 import { initBackend } from './backend';
 import { type BundleContents, type BundleManifest, loadBundle, saveBundle } from './bundle';
 import { Classifier } from './classifier';
+import { FusedLSTM } from './fused/fused-lstm-layer';
 import type { ModelConfig } from './model-config';
+
+const StockLSTM = tf.serialization.SerializationMap.getMap().classNameMap.LSTM![0];
 
 let root: string;
 let lstm: BundleContents;
@@ -43,6 +46,19 @@ async function loadError(dir: string): Promise<{ code: string; message: string; 
   );
   if (!isLstmkitError(error)) throw new Error(`expected an LstmkitError, got ${String(error)}`);
   return error;
+}
+
+/** The bundle's model.json and weights.bin through stock tfjs alone. */
+async function loadStock(dir: string): Promise<tf.LayersModel> {
+  const modelJson = await readJson(join(dir, 'model.json'));
+  const weights = await readFile(join(dir, 'weights.bin'));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: modelJson.weightsManifest[0].weights,
+      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length),
+    }),
+  );
 }
 
 function directProbabilities(contents: BundleContents, texts: string[]): number[] {
@@ -110,8 +126,7 @@ describe('saveBundle / loadBundle', () => {
     const classifier = await Classifier.load(dir);
     const expected = directProbabilities(contents(), sentences);
     const predictions = classifier.predict(sentences, { batchSize: 3 });
-    // A loaded model runs stock tfjs LSTM layers; the 'lstm' models here trained fused, which
-    // agrees with stock up to float rounding (~1e-7).
+    // Same layers as the trained model (fused by default): float rounding at most.
     predictions.forEach((p, i) => {
       expect(p.probability).toBeCloseTo(expected[i]!, 6);
     });
@@ -126,15 +141,7 @@ describe('saveBundle / loadBundle', () => {
   });
 
   it('stays loadable by stock tf.loadLayersModel (last head)', async () => {
-    const modelJson = await readJson(join(lstmDir, 'model.json'));
-    const weights = await readFile(join(lstmDir, 'weights.bin'));
-    const model = await tf.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: modelJson.modelTopology,
-        weightSpecs: modelJson.weightsManifest[0].weights,
-        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.length),
-      }),
-    );
+    const model = await loadStock(lstmDir);
     const contents = { ...lstm, model };
     const stock = directProbabilities(contents, sentences);
     // Stock layers against the fused ones the model was created with: float rounding only.
@@ -143,6 +150,42 @@ describe('saveBundle / loadBundle', () => {
     });
     model.dispose();
   });
+
+  it.each([
+    ['lstm', 'fused', FusedLSTM],
+    ['lstm', 'tfjs', StockLSTM],
+    ['bilstm', 'tfjs', StockLSTM],
+  ] as const)(
+    '%s, kernel %s: a loaded bundle runs the configured LSTM layers, equal to stock within 1e-5',
+    async (arch, kernel, layerClass) => {
+      const contents = arch === 'lstm' ? lstm : bilstm;
+      const dir = join(root, `kernel-${arch}-${kernel}`);
+      await saveBundle(dir, { ...contents, modelConfig: { ...contents.modelConfig, kernel } });
+      const before = tf.memory().numTensors;
+      const loaded = await loadBundle(dir);
+      const lstms = loaded.model.layers
+        .flatMap((layer) => {
+          const inner = layer as unknown as {
+            forwardLayer?: tf.layers.Layer;
+            backwardLayer?: tf.layers.Layer;
+          };
+          return inner.forwardLayer ? [inner.forwardLayer, inner.backwardLayer!] : [layer];
+        })
+        .filter((layer) => layer.getClassName() === 'LSTM');
+      expect(lstms).toHaveLength(arch === 'lstm' ? 1 : 2);
+      for (const layer of lstms) expect(layer.constructor).toBe(layerClass);
+      const stock = await loadStock(dir);
+      const texts = [...sentences, 'good', 'an unseen sentence with good and bad words'];
+      const fromBundle = directProbabilities(loaded, texts);
+      const fromStock = directProbabilities({ ...loaded, model: stock }, texts);
+      fromBundle.forEach((p, i) => {
+        expect(Math.abs(p - fromStock[i]!)).toBeLessThan(1e-5);
+      });
+      stock.dispose();
+      loaded.model.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 
   it('replaces an existing bundle and leaves no temporary directories', async () => {
     const dir = join(root, 'replaced');
@@ -225,6 +268,19 @@ describe('loadBundle failures name the problem', () => {
     const error = await loadError(dir);
     expect(error.message).toMatch(
       /modelConfig\.vocabSize is \d+ but the vocabulary has \d+ tokens/,
+    );
+  });
+
+  it('a model.json whose weights are not the ones the config names', async () => {
+    const dir = await copyOfBundle();
+    await rewrite<tf.io.ModelJSON>(dir, 'model.json', (json) => {
+      const kernel = json.weightsManifest[0]!.weights.find((w) => w.name === 'lstm_1/kernel')!;
+      kernel.name = 'lstm_9/kernel';
+    });
+    const error = await loadError(dir);
+    expect(error.code).toBe('BUNDLE_CORRUPT');
+    expect(error.message).toBe(
+      `Model bundle ${dir}: model.json and weights.bin do not form a model: Provided weight data has no target variable: lstm_9/kernel`,
     );
   });
 

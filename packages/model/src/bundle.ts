@@ -218,8 +218,7 @@ async function readVerified(
   return files;
 }
 
-function embeddingShape(modelJson: tf.io.ModelJSON): number[] | undefined {
-  const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
+function embeddingShape(specs: tf.io.WeightsManifestEntry[]): number[] | undefined {
   return specs.find((spec) => /(^|\/)embeddings$/.test(spec.name))?.shape;
 }
 
@@ -265,7 +264,8 @@ export async function loadBundle(dir: string): Promise<Bundle> {
       `${MODEL_FILE} was trained with another vocabulary than ${PREPROCESS_FILE} holds.`,
     );
   }
-  const embedding = embeddingShape(modelJson);
+  const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
+  const embedding = embeddingShape(specs);
   if (embedding?.[0] !== pipeline.vocabulary.size) {
     throw corrupt(
       root,
@@ -273,25 +273,25 @@ export async function loadBundle(dir: string): Promise<Bundle> {
     );
   }
 
+  const actual = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1), 0);
+  const parameters = expectedParameterCount(modelConfig);
+  if (actual !== parameters) {
+    throw corrupt(
+      root,
+      `${MODEL_FILE} has ${actual} parameters; modelConfig in ${BUNDLE_FILE} describes ${parameters}.`,
+    );
+  }
+
   await ensureBackend();
   let model: tf.LayersModel;
   try {
-    model = await deserializeModel(modelJson, files.get(WEIGHTS_FILE)!);
+    model = deserializeModel(modelJson, files.get(WEIGHTS_FILE)!, modelConfig);
   } catch (error) {
     if (isLstmkitError(error)) throw error;
     throw corrupt(
       root,
       `${MODEL_FILE} and ${WEIGHTS_FILE} do not form a model: ${(error as Error).message}`,
       error,
-    );
-  }
-  const parameters = expectedParameterCount(modelConfig);
-  if (model.countParams() !== parameters) {
-    const actual = model.countParams();
-    model.dispose();
-    throw corrupt(
-      root,
-      `${MODEL_FILE} has ${actual} parameters; modelConfig in ${BUNDLE_FILE} describes ${parameters}.`,
     );
   }
   return {

@@ -40,73 +40,80 @@ export function createModel(config: ModelConfig): tf.LayersModel {
     return init;
   };
 
-  const input = tf.input({ shape: [null], dtype: 'int32', name: 'token_ids' });
-  let x = tf.layers
-    .embedding({
-      name: 'embedding',
-      inputDim: c.vocabSize,
-      outputDim: c.embeddingDim,
-      maskZero: true,
-      embeddingsInitializer: tf.initializers.randomUniform({
-        minval: -0.05,
-        maxval: 0.05,
-        seed: nextSeed(),
-      }),
-    })
-    .apply(input) as tf.SymbolicTensor;
-
+  let model: tf.LayersModel | undefined;
   const recurrent: tf.layers.Layer[] = [];
-  // Bidirectional rebuilds its layers from their config (stock LSTMs), so only 'lstm' fuses.
-  const fused = (c.kernel ?? 'fused') === 'fused' && c.arch === 'lstm';
-  for (let i = 0; i < c.layers; i++) {
-    const args: Parameters<typeof tf.layers.lstm>[0] = {
-      name: `lstm_${i + 1}`,
-      units: c.hiddenSize,
-      // tfjs defaults to hard_sigmoid (old Keras); the standard LSTM gates (and PyTorch) use sigmoid.
-      recurrentActivation: 'sigmoid',
-      returnSequences: i < c.layers - 1 || c.head === 'pool',
-      recurrentDropout: c.recurrentDropout,
-      unitForgetBias: true,
-      // Cheap initializers in the saved topology: tfjs runs them again when it loads a model
-      // (before overwriting the weights), and orthogonal takes tens of seconds on cpu.
-      kernelInitializer: glorot(),
-      recurrentInitializer: glorot(),
-    };
-    const lstm = fused ? new FusedLSTM(args) : tf.layers.lstm(args);
-    if (c.arch === 'bilstm') {
-      const layer = tf.layers.bidirectional({
-        name: `bilstm_${i + 1}`,
-        layer: lstm,
-        mergeMode: c.mergeMode,
-      });
-      recurrent.push(layer);
-      x = layer.apply(x) as tf.SymbolicTensor;
-    } else {
-      recurrent.push(lstm);
-      x = lstm.apply(x) as tf.SymbolicTensor;
+  // Layers build their weights here, and tfjs's unitForgetBias initializer leaks its
+  // intermediate tensors; the weights are variables, which tidy keeps.
+  tf.tidy(() => {
+    const input = tf.input({ shape: [null], dtype: 'int32', name: 'token_ids' });
+    let x = tf.layers
+      .embedding({
+        name: 'embedding',
+        inputDim: c.vocabSize,
+        outputDim: c.embeddingDim,
+        maskZero: true,
+        embeddingsInitializer: tf.initializers.randomUniform({
+          minval: -0.05,
+          maxval: 0.05,
+          seed: nextSeed(),
+        }),
+      })
+      .apply(input) as tf.SymbolicTensor;
+
+    // Bidirectional rebuilds its layers from their config (stock LSTMs), so only 'lstm' fuses.
+    const fused = (c.kernel ?? 'fused') === 'fused' && c.arch === 'lstm';
+    for (let i = 0; i < c.layers; i++) {
+      const args: Parameters<typeof tf.layers.lstm>[0] = {
+        name: `lstm_${i + 1}`,
+        units: c.hiddenSize,
+        // tfjs defaults to hard_sigmoid (old Keras); the standard LSTM gates (and PyTorch) use sigmoid.
+        recurrentActivation: 'sigmoid',
+        returnSequences: i < c.layers - 1 || c.head === 'pool',
+        recurrentDropout: c.recurrentDropout,
+        unitForgetBias: true,
+        // Cheap initializers in the saved topology: tfjs runs them again when it loads a model
+        // (before overwriting the weights), and orthogonal takes tens of seconds on cpu.
+        kernelInitializer: glorot(),
+        recurrentInitializer: glorot(),
+      };
+      const lstm = fused ? new FusedLSTM(args) : tf.layers.lstm(args);
+      if (c.arch === 'bilstm') {
+        const layer = tf.layers.bidirectional({
+          name: `bilstm_${i + 1}`,
+          layer: lstm,
+          mergeMode: c.mergeMode,
+        });
+        recurrent.push(layer);
+        x = layer.apply(x) as tf.SymbolicTensor;
+      } else {
+        recurrent.push(lstm);
+        x = lstm.apply(x) as tf.SymbolicTensor;
+      }
+      // Dropout passes the padding mask on to the next LSTM (verified by the padding tests).
+      if (i < c.layers - 1 && c.dropout > 0) {
+        x = tf.layers
+          .dropout({ name: `dropout_${i + 1}`, rate: c.dropout })
+          .apply(x) as tf.SymbolicTensor;
+      }
     }
-    // Dropout passes the padding mask on to the next LSTM (verified by the padding tests).
-    if (i < c.layers - 1 && c.dropout > 0) {
+    if (c.head === 'pool')
+      x = new MaskedAvgMaxPooling({ name: 'pool' }).apply(x) as tf.SymbolicTensor;
+    if (c.dropout > 0) {
       x = tf.layers
-        .dropout({ name: `dropout_${i + 1}`, rate: c.dropout })
+        .dropout({ name: 'dropout_head', rate: c.dropout })
         .apply(x) as tf.SymbolicTensor;
     }
-  }
-  if (c.head === 'pool')
-    x = new MaskedAvgMaxPooling({ name: 'pool' }).apply(x) as tf.SymbolicTensor;
-  if (c.dropout > 0) {
-    x = tf.layers.dropout({ name: 'dropout_head', rate: c.dropout }).apply(x) as tf.SymbolicTensor;
-  }
-  const binary = c.numClasses === 2;
-  const output = tf.layers
-    .dense({
-      name: 'output',
-      units: binary ? 1 : c.numClasses,
-      activation: binary ? 'sigmoid' : 'softmax',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
-    })
-    .apply(x) as tf.SymbolicTensor;
-  const model = tf.model({ name: 'lstmkit_classifier', inputs: input, outputs: output });
+    const binary = c.numClasses === 2;
+    const output = tf.layers
+      .dense({
+        name: 'output',
+        units: binary ? 1 : c.numClasses,
+        activation: binary ? 'sigmoid' : 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+      })
+      .apply(x) as tf.SymbolicTensor;
+    model = tf.model({ name: 'lstmkit_classifier', inputs: input, outputs: output });
+  });
 
   // Weights come in [kernel, recurrent kernel, bias] per direction. tfjs builds the backward
   // LSTM from the forward one's config, seeds included, so it gets fresh kernels here; the
@@ -131,5 +138,5 @@ export function createModel(config: ModelConfig): tf.LayersModel {
     if (fresh.length > before) layer.setWeights(replaced);
   }
   tf.dispose(fresh);
-  return model;
+  return model!;
 }

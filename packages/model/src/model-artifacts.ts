@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { createModel } from './create-model';
+import type { ModelConfig } from './model-config';
 
 /** The weights file named in model.json, so stock `tf.loadLayersModel(url)` finds it. */
 export const WEIGHTS_FILE = 'weights.bin';
@@ -39,20 +41,30 @@ export async function serializeModel(
   return { modelJson, weights };
 }
 
-/** Builds the model from parsed model.json and the bytes of its weights file. */
+/**
+ * The model createModel(config) builds (its LSTM kernel choice: fused by default) holding the
+ * weights of model.json's manifest, matched by name with tfjs's strict check (every weight
+ * present, shapes equal). model.json's topology is that model's as stock tfjs layers; it is not
+ * parsed here, so a loaded model runs the configured layers instead of the stock ones.
+ */
 export function deserializeModel(
   modelJson: tf.io.ModelJSON,
   weights: Uint8Array,
-): Promise<tf.LayersModel> {
+  config: ModelConfig,
+): tf.LayersModel {
   const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
   // Copy into a fresh ArrayBuffer: a Node Buffer may be a view into a shared pool.
-  const data = weights.slice().buffer;
-  return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: specs,
-      weightData: data,
-      ...(modelJson.userDefinedMetadata && { userDefinedMetadata: modelJson.userDefinedMetadata }),
-    }),
-  );
+  const named = tf.io.decodeWeights(weights.slice().buffer, specs);
+  // Every weight is overwritten: skip the orthogonal initializer (slow on cpu). The topology
+  // createModel records has glorot initializers either way.
+  const model = createModel({ ...config, recurrentInitializer: 'glorotUniform' });
+  try {
+    model.loadWeights(named);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  } finally {
+    tf.dispose(named);
+  }
+  return model;
 }
