@@ -154,6 +154,7 @@ describe('saveBundle / loadBundle', () => {
   it.each([
     ['lstm', 'fused', FusedLSTM],
     ['lstm', 'tfjs', StockLSTM],
+    ['bilstm', 'fused', FusedLSTM],
     ['bilstm', 'tfjs', StockLSTM],
   ] as const)(
     '%s, kernel %s: a loaded bundle runs the configured LSTM layers, equal to stock within 1e-5',

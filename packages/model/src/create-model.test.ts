@@ -137,10 +137,15 @@ describe('createModel', () => {
     model.dispose();
   });
 
-  it.each(['last', 'pool'] as const)(
-    "kernel 'fused', %s head: stock topology and weights, the stock model's predictions and losses",
-    (head) => {
-      const config = { ...base, head, dropout: 0 };
+  it.each([
+    ['lstm', 'last'],
+    ['lstm', 'pool'],
+    ['bilstm', 'last'],
+    ['bilstm', 'pool'],
+  ] as const)(
+    "kernel 'fused', %s, %s head: stock topology and weights, the stock model's predictions and losses",
+    (arch, head) => {
+      const config = { ...base, arch, head, dropout: 0 };
       const stock = createModel({ ...config, kernel: 'tfjs' });
       const fused = createModel(config); // 'fused' is the default
       expect(fused.toJSON(null, false)).toEqual(stock.toJSON(null, false));

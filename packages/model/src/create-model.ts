@@ -1,5 +1,6 @@
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
+import { FusedBidirectional } from './fused/fused-bidirectional';
 import { FusedLSTM } from './fused/fused-lstm-layer';
 import { MaskedAvgMaxPooling } from './masked-pooling';
 import { type ModelConfig, validateModelConfig } from './model-config';
@@ -60,8 +61,7 @@ export function createModel(config: ModelConfig): tf.LayersModel {
       })
       .apply(input) as tf.SymbolicTensor;
 
-    // Bidirectional rebuilds its layers from their config (stock LSTMs), so only 'lstm' fuses.
-    const fused = (c.kernel ?? 'fused') === 'fused' && c.arch === 'lstm';
+    const fused = (c.kernel ?? 'fused') === 'fused';
     for (let i = 0; i < c.layers; i++) {
       const args: Parameters<typeof tf.layers.lstm>[0] = {
         name: `lstm_${i + 1}`,
@@ -78,11 +78,8 @@ export function createModel(config: ModelConfig): tf.LayersModel {
       };
       const lstm = fused ? new FusedLSTM(args) : tf.layers.lstm(args);
       if (c.arch === 'bilstm') {
-        const layer = tf.layers.bidirectional({
-          name: `bilstm_${i + 1}`,
-          layer: lstm,
-          mergeMode: c.mergeMode,
-        });
+        const biArgs = { name: `bilstm_${i + 1}`, layer: lstm, mergeMode: c.mergeMode };
+        const layer = fused ? new FusedBidirectional(biArgs) : tf.layers.bidirectional(biArgs);
         recurrent.push(layer);
         x = layer.apply(x) as tf.SymbolicTensor;
       } else {

@@ -20,9 +20,10 @@ export interface ModelConfig {
   seed: number;
   recurrentInitializer: 'orthogonal' | 'glorotUniform';
   /**
-   * How LSTM layers run. 'fused' (default): each layer (forward and BPTT) is one WebAssembly op,
-   * for arch 'lstm' without recurrent dropout; other models use the stock layers. 'tfjs': stock
-   * layers. Same results either way (tested), and saved models are stock tfjs either way.
+   * How LSTM layers run. 'fused' (default): each LSTM layer, or each direction of a BiLSTM
+   * layer, runs forward and BPTT as one WebAssembly op; recurrent dropout falls back to the stock
+   * layers. 'tfjs': stock layers. Same results either way (tested), and saved models are stock
+   * tfjs either way.
    */
   kernel?: LstmKernel;
 }

@@ -35,9 +35,10 @@ function maskRows(): tf.Tensor2D {
   return tf.tensor2d(rows.flat(), [B, T], 'bool') as tf.Tensor2D;
 }
 
-function pair(sequences: boolean, inputSize: number, seed: number) {
+function pair(sequences: boolean, inputSize: number, seed: number, goBackwards: boolean) {
   const args = {
     units: H,
+    goBackwards,
     recurrentActivation: 'sigmoid' as const,
     returnSequences: sequences,
     kernelInitializer: tf.initializers.glorotUniform({ seed }),
@@ -78,16 +79,18 @@ describe('wasm tanh', () => {
 });
 
 describe.each([
-  { layers: 1, sequences: false },
-  { layers: 1, sequences: true },
-  { layers: 2, sequences: false },
-  { layers: 2, sequences: true },
+  { layers: 1, sequences: false, goBackwards: false },
+  { layers: 1, sequences: true, goBackwards: false },
+  { layers: 2, sequences: false, goBackwards: false },
+  { layers: 2, sequences: true, goBackwards: false },
+  { layers: 1, sequences: false, goBackwards: true },
+  { layers: 2, sequences: true, goBackwards: true },
 ])(
-  'FusedLSTM vs stock tfjs LSTM, $layers layer(s), returnSequences $sequences',
-  ({ layers, sequences }) => {
-    const rng = createRng(7 + layers + (sequences ? 10 : 0));
+  'FusedLSTM vs stock tfjs LSTM, $layers layer(s), returnSequences $sequences, goBackwards $goBackwards',
+  ({ layers, sequences, goBackwards }) => {
+    const rng = createRng(7 + layers + (sequences ? 10 : 0) + (goBackwards ? 20 : 0));
     const stack = Array.from({ length: layers }, (_, i) =>
-      pair(i < layers - 1 || sequences, i === 0 ? D : H, 100 * i + 1),
+      pair(i < layers - 1 || sequences, i === 0 ? D : H, 100 * i + 1, goBackwards),
     );
     const run = (kind: 'stock' | 'fused', x: tf.Tensor, mask: tf.Tensor) => {
       let y = x;

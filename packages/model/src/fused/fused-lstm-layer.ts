@@ -31,7 +31,7 @@ const StockLSTM = tf.serialization.SerializationMap.getMap().classNameMap
 /**
  * A stock tfjs LSTM whose call runs the recurrence as one fused WebAssembly op (forward and
  * BPTT) when it can; otherwise (recurrent or input dropout, other activations, stateful,
- * goBackwards, initial state, returnState) the stock implementation. It serializes as a stock
+ * initial state, returnState) the stock implementation. It serializes as a stock
  * `LSTM` (same class name and config), so saved models load anywhere.
  */
 export class FusedLSTM extends StockLSTM {
@@ -45,7 +45,6 @@ export class FusedLSTM extends StockLSTM {
       cell.activation.getClassName() === 'tanh' &&
       cell.recurrentActivation.getClassName() === 'sigmoid' &&
       !self.returnState &&
-      !self.goBackwards &&
       !self.stateful &&
       kwargs?.initialState == null;
     if (!fusable) return super.call(inputs, kwargs);
@@ -58,6 +57,7 @@ export class FusedLSTM extends StockLSTM {
       cell.bias!.read() as tf.Tensor1D,
       mask,
       self.returnSequences,
+      self.goBackwards,
     );
   }
 }

@@ -4,7 +4,8 @@ import { lstmBackward, lstmForward } from './lstm-kernel';
 /**
  * A whole LSTM layer as one op: value from the wasm forward, gradients (inputs, kernel,
  * recurrent kernel, bias) from the wasm BPTT. x: [batch, steps, features]; kernel [D, 4H],
- * recurrentKernel [H, 4H], bias [4H] in tfjs's layout; mask [batch, steps] or null.
+ * recurrentKernel [H, 4H], bias [4H] in tfjs's layout; mask [batch, steps] or null; backwards:
+ * tfjs's goBackwards (reversed input, outputs in processing order).
  */
 export function fusedLstm(
   x: tf.Tensor3D,
@@ -13,10 +14,11 @@ export function fusedLstm(
   bias: tf.Tensor1D,
   mask: ArrayLike<number> | null,
   sequences: boolean,
+  backwards: boolean,
 ): tf.Tensor {
   const [batch, steps, features] = x.shape;
   const units = recurrentKernel.shape[0];
-  const shape = { batch, steps, features, units };
+  const shape = { batch, steps, features, units, backwards };
   const op = tf.customGrad((...inputs) => {
     const [xData, kernelData, recurrentData, biasData] = inputs
       .slice(0, 4)

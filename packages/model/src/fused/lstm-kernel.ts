@@ -53,6 +53,11 @@ export interface LstmShape {
   steps: number;
   features: number;
   units: number;
+  /**
+   * tfjs's goBackwards: the kernel reads the input (and mask) from the last step to the first;
+   * per-step outputs stay in that processing order, as tfjs returns them.
+   */
+  backwards: boolean;
 }
 
 function padded({ batch, steps, features, units }: LstmShape) {
@@ -104,7 +109,7 @@ function packGatesTransposed(
   }
 }
 
-/** [batch, steps, n] -> [steps, B, np] at `to`. */
+/** [batch, steps, n] -> [steps, B, np] at `to`, time reversed when `reverse`. */
 function packSequence(
   src: Float32Array,
   s: LstmShape,
@@ -112,23 +117,31 @@ function packSequence(
   np: number,
   heap: Float32Array,
   to: number,
+  reverse: boolean,
 ) {
   const B = roundUp(s.batch, 4);
   for (let b = 0; b < s.batch; b++) {
     for (let t = 0; t < s.steps; t++) {
-      const i = (b * s.steps + t) * n;
+      const i = (b * s.steps + (reverse ? s.steps - 1 - t : t)) * n;
       heap.set(src.subarray(i, i + n), to + (t * B + b) * np);
     }
   }
 }
 
-/** [steps, B, np] at `from` (steps offset by `skip`) -> [batch, steps, n]. */
-function unpackSequence(heap: Float32Array, from: number, s: LstmShape, n: number, np: number) {
+/** [steps, B, np] at `from` -> [batch, steps, n], time reversed when `reverse`. */
+function unpackSequence(
+  heap: Float32Array,
+  from: number,
+  s: LstmShape,
+  n: number,
+  np: number,
+  reverse: boolean,
+) {
   const B = roundUp(s.batch, 4);
   const out = new Float32Array(s.batch * s.steps * n);
   for (let b = 0; b < s.batch; b++) {
     for (let t = 0; t < s.steps; t++) {
-      const i = from + (t * B + b) * np;
+      const i = from + ((reverse ? s.steps - 1 - t : t) * B + b) * np;
       out.set(heap.subarray(i, i + n), (b * s.steps + t) * n);
     }
   }
@@ -153,7 +166,7 @@ export interface LstmTape {
 
 /**
  * x: [batch, steps, features]; mask: [batch, steps] (nonzero = real step) or null. Masked steps
- * carry output and state, as tfjs does. Returns the outputs [batch, steps, units] (sequences)
+ * carry output and state, as tfjs does (also backwards: tfjs reverses the whole padded row). Returns the outputs [batch, steps, units] (sequences)
  * or the last output [batch, units], and the tape for `lstmBackward`.
  */
 export function lstmForward(
@@ -175,13 +188,15 @@ export function lstmForward(
     hs: (T + 1) * B * H,
     mask: T * B,
   });
-  packSequence(x, shape, d, D, heap, at.x);
+  packSequence(x, shape, d, D, heap, at.x, shape.backwards);
   packGates(weights.kernel, d, h, H, heap, at.w);
   packGates(weights.bias, 1, h, H, heap, at.bias);
   packGates(weights.recurrentKernel, h, h, H, heap, at.u);
   for (let b = 0; b < shape.batch; b++) {
-    for (let t = 0; t < T; t++)
-      heap[at.mask + t * B + b] = mask === null || mask[b * T + t] ? 1 : 0;
+    for (let t = 0; t < T; t++) {
+      const source = b * T + (shape.backwards ? T - 1 - t : t);
+      heap[at.mask + t * B + b] = mask === null || mask[source] ? 1 : 0;
+    }
   }
   const bytes = (name: keyof typeof at) => at[name] * 4;
   wasm().forward(
@@ -199,8 +214,8 @@ export function lstmForward(
     bytes('mask'),
   );
   const output = sequences
-    ? unpackSequence(heap, at.hs + B * H, shape, h, H)
-    : unpackSequence(heap, at.hs + T * B * H, { ...shape, steps: 1 }, h, H);
+    ? unpackSequence(heap, at.hs + B * H, shape, h, H, false)
+    : unpackSequence(heap, at.hs + T * B * H, { ...shape, steps: 1 }, h, H, false);
   const copy = (name: keyof typeof at, floats: number) => heap.slice(at[name], at[name] + floats);
   const tape = {
     shape,
@@ -253,8 +268,8 @@ export function lstmBackward(
   heap.set(tape.mask, at.mask);
   packGatesTransposed(weights.recurrentKernel, h, h, H, H, heap, at.ut);
   packGatesTransposed(weights.kernel, d, h, H, D, heap, at.wt);
-  if (sequences) packSequence(dOutput, shape, h, H, heap, at.dOut);
-  else packSequence(dOutput, { ...shape, steps: 1 }, h, H, heap, at.dh);
+  if (sequences) packSequence(dOutput, shape, h, H, heap, at.dOut, false);
+  else packSequence(dOutput, { ...shape, steps: 1 }, h, H, heap, at.dh, false);
   const bytes = (name: keyof typeof at) => at[name] * 4;
   const k = wasm();
   k.backward(
@@ -290,7 +305,7 @@ export function lstmBackward(
     bytes('db'),
   );
   return {
-    dx: unpackSequence(heap, at.dx, shape, d, D),
+    dx: unpackSequence(heap, at.dx, shape, d, D, shape.backwards),
     kernel: unpackGates(heap, at.dw, d, h, H),
     recurrentKernel: unpackGates(heap, at.du, h, h, H),
     bias: unpackGates(heap, at.db, 1, h, H),
