@@ -130,6 +130,35 @@ describe.each([
   },
 );
 
+describe('FusedLSTM weight gradients over many real rows', () => {
+  it('match stock when the kernel sums them in several slices (312 real rows, 128 a slice)', () => {
+    const rng = createRng(5);
+    const [batch, steps] = [23, 15];
+    // Row b has its first b % 4 steps padded: 345 steps, 312 of them real.
+    const maskValues = Array.from({ length: batch * steps }, (_, i): number =>
+      i % steps >= Math.floor(i / steps) % 4 ? 1 : 0,
+    );
+    expect(maskValues.reduce((a, b) => a + b, 0)).toBe(312);
+    const { stock, fused } = pair(false, D, 9, false);
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const x = randomTensor([batch, steps, D], rng, 2);
+      const mask = tf.tensor2d(maskValues, [batch, steps], 'bool');
+      const weight = randomTensor([batch, H], rng);
+      const grads = (layer: tf.layers.Layer) =>
+        tf.grads((...weights: tf.Tensor[]) => {
+          void weights;
+          return tf.sum(tf.mul(layer.apply(x, { mask }) as tf.Tensor, weight));
+        })(layer.trainableWeights.map((w) => w.read()));
+      const expected = grads(stock);
+      grads(fused).forEach((g, i) => {
+        expect(maxRelativeDiff(g, expected[i]!)).toBeLessThan(1e-4);
+      });
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('FusedLSTM serialization', () => {
   it('saves as a stock LSTM with the same config', () => {
     const args = { units: 3, recurrentActivation: 'sigmoid' as const, name: 'lstm_x' };
