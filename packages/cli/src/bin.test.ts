@@ -126,9 +126,12 @@ describe('lstmkit (built bin)', () => {
 
     beforeAll(async () => {
       writeTsv(dir, 'tiny.tsv', 160);
-      train = await runBin(['train', '--data', data, '--out', out, '--epochs', '2', ...tiny], {
-        cwd: dir,
-      });
+      train = await runBin(
+        ['train', '--data', data, '--out', out, '--epochs', '2', '--max-vocab', '12', ...tiny],
+        {
+          cwd: dir,
+        },
+      );
     }, 120_000);
 
     it('trains, shows progress on stderr and a summary on stdout', () => {
@@ -141,6 +144,9 @@ describe('lstmkit (built bin)', () => {
       expect(train.stdout).toMatch(/accuracy\s+\d\.\d{3}/);
       expect(train.stdout).toMatch(/bundle\s+model\n/);
       expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+      // 20 distinct words in the tiny data; --max-vocab 12 keeps the 10 most frequent plus <pad>, <unk>
+      const { vocabulary } = JSON.parse(readFileSync(join(out, 'preprocess.json'), 'utf8'));
+      expect(vocabulary.tokens).toHaveLength(12);
       const plot = /plot\s+(\S+)/.exec(train.stdout)?.[1];
       expect(plot && existsSync(join(dir, plot))).toBe(true);
     });

@@ -117,6 +117,7 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
       dataset,
       preset: options.preset,
       model: options.model,
+      vocabulary: options.vocabulary,
       ...(pipeline && { pipeline }),
       ...(options.epochs !== undefined && { epochs: options.epochs }),
       ...(options.batchSize !== undefined && { batchSize: options.batchSize }),

@@ -70,6 +70,16 @@ export function trainCommand(ctx: Context): Command {
       numberIn(0, 1, { exclusiveMax: true }),
     )
     .option('--seq-len <n>', "tokens per example (see 'lstmkit data')", integerIn(1, 100_000))
+    .option(
+      '--max-vocab <n>',
+      'vocabulary size cap, <pad> and <unk> included (rarer words become <unk>)',
+      integerIn(3),
+    )
+    .option(
+      '--min-count <n>',
+      'drop words seen fewer than N times in the training split',
+      integerIn(1),
+    )
     .optionsGroup('Training:')
     .option(
       '--epochs <n>',

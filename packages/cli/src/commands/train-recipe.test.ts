@@ -9,6 +9,7 @@ const base: TrainCliOptions = {
   load: {},
   preset: 'textbook',
   model: {},
+  vocabulary: {},
   backend: 'auto',
   outDir: '/tmp/x',
   resume: false,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Arch, Head, ModelConfig } from '@lstmkit/model';
+import type { VocabularyOptions } from '@lstmkit/preprocess';
 import { usageError } from '../errors/cli-error.js';
 import { type BackendFlag, type DataFlags, loadOptionsFrom } from './data-options.js';
 
@@ -21,6 +22,8 @@ export interface TrainFlags extends DataFlags {
   layers?: number;
   dropout?: number;
   seqLen?: number;
+  maxVocab?: number;
+  minCount?: number;
   epochs?: number;
   batchSize?: number;
   lr?: number;
@@ -40,6 +43,7 @@ export interface TrainCliOptions {
   preset: PresetFlag;
   model: Partial<Pick<ModelConfig, ModelFlag>>;
   sequenceLength?: number;
+  vocabulary: VocabularyOptions;
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
@@ -85,6 +89,7 @@ export function trainOptionsFrom(flags: TrainFlags, cwd: string): TrainCliOption
       dropout: flags.dropout,
     }),
     sequenceLength: flags.seqLen,
+    vocabulary: defined({ maxSize: flags.maxVocab, minCount: flags.minCount }),
     epochs: flags.epochs,
     batchSize: flags.batchSize,
     learningRate: flags.lr,
