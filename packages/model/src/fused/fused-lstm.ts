@@ -19,15 +19,21 @@ export function fusedLstm(
   const [batch, steps, features] = x.shape;
   const units = recurrentKernel.shape[0];
   const shape = { batch, steps, features, units, backwards };
-  const op = tf.customGrad((...inputs) => {
-    const [xData, kernelData, recurrentData, biasData] = inputs
-      .slice(0, 4)
-      .map((t) => (t as tf.Tensor).dataSync() as Float32Array);
-    const weights = { kernel: kernelData!, recurrentKernel: recurrentData!, bias: biasData! };
-    const { output, tape } = lstmForward(xData!, weights, mask, shape, sequences);
-    const value = sequences
-      ? tf.tensor3d(output, [batch, steps, units])
-      : tf.tensor2d(output, [batch, units]);
+  const read = (inputs: tf.Tensor[]) => {
+    const [xData, k, r, b] = inputs.map((t) => t.dataSync() as Float32Array);
+    return { x: xData!, weights: { kernel: k!, recurrentKernel: r!, bias: b! } };
+  };
+  const toTensor = (output: Float32Array) =>
+    sequences ? tf.tensor3d(output, [batch, steps, units]) : tf.tensor2d(output, [batch, units]);
+  const inputs = [x, kernel, recurrentKernel, bias];
+  // No gradient tape (inference): nothing can ask for gradients, so skip the op and the tape.
+  if (tf.engine().state.gradientDepth === 0) {
+    const { x: xData, weights } = read(inputs);
+    return toTensor(lstmForward(xData, weights, mask, shape, sequences, false).output);
+  }
+  const op = tf.customGrad((...args) => {
+    const { x: xData, weights } = read(args.slice(0, 4) as tf.Tensor[]);
+    const { output, tape } = lstmForward(xData, weights, mask, shape, sequences, true);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[]) => {
       const dOut = (Array.isArray(dy) ? dy[0]! : dy).dataSync() as Float32Array;
       const g = lstmBackward(tape, weights, dOut, sequences);
@@ -38,7 +44,7 @@ export function fusedLstm(
         tf.tensor1d(g.bias),
       ];
     };
-    return { value, gradFunc };
+    return { value: toTensor(output), gradFunc };
   });
-  return op(x, kernel, recurrentKernel, bias);
+  return op(...inputs);
 }

@@ -166,8 +166,9 @@ export interface LstmTape {
 
 /**
  * x: [batch, steps, features]; mask: [batch, steps] (nonzero = real step) or null. Masked steps
- * carry output and state, as tfjs does (also backwards: tfjs reverses the whole padded row). Returns the outputs [batch, steps, units] (sequences)
- * or the last output [batch, units], and the tape for `lstmBackward`.
+ * carry output and state, as tfjs does (also backwards: tfjs reverses the whole padded row).
+ * Returns the outputs [batch, steps, units] (sequences) or the last output [batch, units], and
+ * with `keepTape` the tape for `lstmBackward` (copies of megabytes: inference skips them).
  */
 export function lstmForward(
   x: Float32Array,
@@ -175,7 +176,24 @@ export function lstmForward(
   mask: ArrayLike<number> | null,
   shape: LstmShape,
   sequences: boolean,
-): { output: Float32Array; tape: LstmTape } {
+  keepTape: true,
+): { output: Float32Array; tape: LstmTape };
+export function lstmForward(
+  x: Float32Array,
+  weights: LstmWeights,
+  mask: ArrayLike<number> | null,
+  shape: LstmShape,
+  sequences: boolean,
+  keepTape: false,
+): { output: Float32Array; tape: null };
+export function lstmForward(
+  x: Float32Array,
+  weights: LstmWeights,
+  mask: ArrayLike<number> | null,
+  shape: LstmShape,
+  sequences: boolean,
+  keepTape: boolean,
+): { output: Float32Array; tape: LstmTape | null } {
   const { T, B, D, H } = padded(shape);
   const { features: d, units: h } = shape;
   const { at, heap } = layout({
@@ -216,6 +234,7 @@ export function lstmForward(
   const output = sequences
     ? unpackSequence(heap, at.hs + B * H, shape, h, H, false)
     : unpackSequence(heap, at.hs + T * B * H, { ...shape, steps: 1 }, h, H, false);
+  if (!keepTape) return { output, tape: null };
   const copy = (name: keyof typeof at, floats: number) => heap.slice(at[name], at[name] + floats);
   const tape = {
     shape,
