@@ -21,8 +21,8 @@ export interface ModelConfig {
   recurrentInitializer: 'orthogonal' | 'glorotUniform';
   /**
    * How LSTM layers run. 'fused' (default): each LSTM layer, or each direction of a BiLSTM
-   * layer, runs forward and BPTT as one WebAssembly op; recurrent dropout falls back to the stock
-   * layers. 'tfjs': stock layers. Same results either way (tested), and saved models are stock
+   * layer, runs forward and BPTT as one WebAssembly op; training with recurrent dropout falls
+   * back to the stock layers (their inference stays fused). 'tfjs': stock layers. Same results either way (tested), and saved models are stock
    * tfjs either way.
    */
   kernel?: LstmKernel;

@@ -1,9 +1,13 @@
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '../backend';
 import { FusedLSTM } from './fused-lstm-layer';
 import { wasmTanh } from './lstm-kernel';
+
+const StockLSTM = tf.serialization.SerializationMap.getMap().classNameMap.LSTM![0] as unknown as {
+  prototype: { call: (...args: unknown[]) => unknown };
+};
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
@@ -156,6 +160,41 @@ describe('FusedLSTM weight gradients over many real rows', () => {
       });
     });
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('FusedLSTM with dropout', () => {
+  it('fuses inference (dropout inactive) and falls back to stock when training', () => {
+    const rng = createRng(11);
+    const args = {
+      units: H,
+      recurrentActivation: 'sigmoid' as const,
+      returnSequences: true,
+      dropout: 0.3,
+      recurrentDropout: 0.4,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+      recurrentInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+    };
+    const stock = tf.layers.lstm(args);
+    const fused = new FusedLSTM(args);
+    const x = randomTensor([B, T, D], rng, 2);
+    const mask = maskRows();
+    const expected = stock.apply(x, { mask }) as tf.Tensor;
+    tf.dispose(fused.apply(x, { mask }) as tf.Tensor);
+    fused.setWeights(stock.getWeights());
+    const calls = vi.spyOn(StockLSTM.prototype, 'call');
+    const before = tf.memory().numTensors;
+    const inference = fused.apply(x, { mask }) as tf.Tensor;
+    expect(calls).not.toHaveBeenCalled();
+    expect(maxRelativeDiff(inference, expected)).toBeLessThan(1e-5);
+    inference.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // Training draws dropout masks (tfjs keeps them on the cell): the stock implementation runs.
+    const training = fused.apply(x, { mask, training: true }) as tf.Tensor;
+    expect(calls).toHaveBeenCalledTimes(1);
+    expect(maxRelativeDiff(training, expected)).toBeGreaterThan(1e-3);
+    calls.mockRestore();
+    tf.dispose([x, mask, expected, training]);
   });
 });
 

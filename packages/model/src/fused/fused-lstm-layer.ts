@@ -30,8 +30,8 @@ const StockLSTM = tf.serialization.SerializationMap.getMap().classNameMap
 
 /**
  * A stock tfjs LSTM whose call runs the recurrence as one fused WebAssembly op (forward and
- * BPTT) when it can; otherwise (recurrent or input dropout, other activations, stateful,
- * initial state, returnState) the stock implementation. It serializes as a stock
+ * BPTT) when it can; otherwise (recurrent or input dropout while training, other activations,
+ * stateful, initial state, returnState) the stock implementation. It serializes as a stock
  * `LSTM` (same class name and config), so saved models load anywhere.
  */
 export class FusedLSTM extends StockLSTM {
@@ -40,8 +40,8 @@ export class FusedLSTM extends StockLSTM {
     const { cell } = self;
     const fusable =
       cell.useBias &&
-      cell.dropout === 0 &&
-      cell.recurrentDropout === 0 &&
+      // Dropout acts only when training: inference fuses models trained with it too.
+      ((cell.dropout === 0 && cell.recurrentDropout === 0) || !kwargs?.training) &&
       cell.activation.getClassName() === 'tanh' &&
       cell.recurrentActivation.getClassName() === 'sigmoid' &&
       !self.returnState &&
