@@ -7,6 +7,7 @@ import {
   packWorkspacePackages,
   publishedPackages,
   run,
+  runPnpm,
 } from './fixtures/packing';
 
 // Users install one tarball into their own project with npm; this does exactly that, outside the
@@ -58,6 +59,7 @@ describe('packed tarballs', () => {
       expect(unexpected, pkg.name).toEqual([]);
       expect(pkg.files, pkg.name).toContain('package/README.md');
       expect(pkg.files, pkg.name).toContain('package/LICENSE');
+      expect(pkg.files, pkg.name).toContain('package/CHANGELOG.md');
       expect(
         pkg.files.some((f) => f.endsWith('.d.ts')),
         pkg.name,
@@ -66,6 +68,17 @@ describe('packed tarballs', () => {
         pkg.files.some((f) => f.endsWith('.cjs')),
         pkg.name,
       ).toBe(true);
+    }
+  });
+});
+
+describe('publishing', () => {
+  it('dry-runs a publish of every package with workspace ranges rewritten', () => {
+    const output = runPnpm(['publish', '-r', '--dry-run', '--no-git-checks'], repoRoot);
+    for (const pkg of packed) expect(output).toContain(`+ ${pkg.name}@`);
+    for (const pkg of packed) {
+      const manifest = run('tar', ['-xzOf', pkg.tarball, 'package/package.json'], workDir);
+      expect(manifest, pkg.name).not.toContain('workspace:');
     }
   });
 });

@@ -1,14 +1,6 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared';
 
-export default defineConfig({
-  // cluster-worker is the entry node:cluster forks; start-server finds it beside itself.
-  entry: ['src/index.ts', 'src/cluster-worker.ts'],
-  format: ['esm', 'cjs'],
+// cluster-worker is the entry node:cluster forks; start-server finds it beside itself.
+export default packageBuild(['src/index.ts', 'src/cluster-worker.ts'], {
   dts: { entry: 'src/index.ts' },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  splitting: true,
-  // import.meta.url (to locate cluster-worker.js) in the CommonJS build.
-  shims: true,
 });
