@@ -85,10 +85,14 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
   return v128.any_true(v128.load(mask));
 }
 
-/** Runs steps 0..T-1. w: kernel [D, 4H], bias [4H], u: recurrent kernel [H, 4H]. */
+/**
+ * Runs steps 0..T-1. w: kernel [D, 4H], bias [4H], u: recurrent kernel [H, 4H]. With tape = 0
+ * (inference) acts holds one step [B, 4H] and cs two [B, H], reused: no BPTT will read them,
+ * and they stay in cache. hs always keeps every step (the outputs).
+ */
 export function forward(
   T: i32, B: i32, D: i32, H: i32, x: usize, w: usize, bias: usize, u: usize,
-  acts: usize, cs: usize, hs: usize, mask: usize,
+  acts: usize, cs: usize, hs: usize, mask: usize, tape: i32,
 ): void {
   const G = 4 * H;
   const rowG = <usize>G << 2;
@@ -97,8 +101,9 @@ export function forward(
   const stepG = <usize>B * rowG;
   const stepH = <usize>B * rowH;
   for (let t = 0; t < T; t++) {
-    const at = acts + <usize>t * stepG;
-    const cPrev = cs + <usize>t * stepH;
+    const at = tape ? acts + <usize>t * stepG : acts;
+    const cPrev = cs + <usize>(tape ? t : t & 1) * stepH;
+    const cNext = cs + <usize>(tape ? t + 1 : (t + 1) & 1) * stepH;
     const hPrev = hs + <usize>t * stepH;
     const mt = mask + (<usize>(t * B) << 2);
     for (let r = 0; r < B; r += 4) {
@@ -112,7 +117,7 @@ export function forward(
     for (let r = 0; r < B; r++) {
       const cp = cPrev + <usize>r * rowH;
       const hp = hPrev + <usize>r * rowH;
-      const cn = cp + stepH;
+      const cn = cNext + <usize>r * rowH;
       const hn = hp + stepH;
       if (load<f32>(mt + (<usize>r << 2)) == 0) {
         memory.copy(cn, cp, rowH);

@@ -201,8 +201,9 @@ export function lstmForward(
     w: D * 4 * H,
     bias: 4 * H,
     u: H * 4 * H,
-    acts: T * B * 4 * H,
-    cs: (T + 1) * B * H,
+    // Without a tape the kernel reuses one step of gates and two of cell state.
+    acts: (keepTape ? T : 1) * B * 4 * H,
+    cs: (keepTape ? T + 1 : 2) * B * H,
     hs: (T + 1) * B * H,
     mask: T * B,
   });
@@ -230,6 +231,7 @@ export function lstmForward(
     bytes('cs'),
     bytes('hs'),
     bytes('mask'),
+    keepTape ? 1 : 0,
   );
   const output = sequences
     ? unpackSequence(heap, at.hs + B * H, shape, h, H, false)
