@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { maskedAvgMaxPool } from './masked-avg-max-pool';
 
 type LayerArgs = ConstructorParameters<typeof tf.layers.Layer>[0];
 
@@ -30,18 +31,8 @@ export class MaskedAvgMaxPooling extends tf.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { mask?: tf.Tensor }): tf.Tensor {
-    return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-      if (kwargs.mask == null) return tf.concat([tf.mean(x, 1), tf.max(x, 1)], -1);
-      const mask = tf.expandDims(tf.cast(kwargs.mask, 'float32'), -1); // [batch, time, 1]
-      const count = tf.sum(mask, 1); // [batch, 1]
-      const average = tf.div(tf.sum(tf.mul(x, mask), 1), tf.maximum(count, 1));
-      // Masked steps drop far below any LSTM output (|h| <= 1); real steps get exactly +0.
-      const shifted = tf.add(x, tf.mul(tf.sub(mask, 1), 1e9));
-      // A row with no tokens at all pools to zeros instead of -1e9.
-      const maximum = tf.mul(tf.max(shifted, 1), tf.minimum(count, 1));
-      return tf.concat([average, maximum], -1);
-    });
+    const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
+    return maskedAvgMaxPool(x, kwargs.mask == null ? null : kwargs.mask.dataSync());
   }
 }
 
