@@ -36,6 +36,18 @@ const StockLSTM = tf.serialization.SerializationMap.getMap().classNameMap
  */
 export class FusedLSTM extends StockLSTM {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    return this.run(inputs, kwargs, false);
+  }
+
+  /**
+   * As `call`, but a goBackwards layer returns its per-step outputs in input time order (what
+   * Bidirectional reverses them to), so no reverse op runs when the kernel fuses.
+   */
+  callInInputOrder(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    return this.run(inputs, kwargs, true) as tf.Tensor;
+  }
+
+  private run(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs, inputOrder: boolean) {
     const self = this as unknown as LstmInternals;
     const { cell } = self;
     const fusable =
@@ -47,17 +59,23 @@ export class FusedLSTM extends StockLSTM {
       !self.returnState &&
       !self.stateful &&
       kwargs?.initialState == null;
-    if (!fusable) return super.call(inputs, kwargs);
+    if (!fusable) {
+      const y = super.call(inputs, kwargs);
+      const reverse = inputOrder && self.goBackwards && self.returnSequences;
+      return reverse ? tf.reverse(y as tf.Tensor, 1) : y;
+    }
     const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
-    const mask = kwargs?.mask == null ? null : kwargs.mask.dataSync();
     return fusedLstm(
       x,
       cell.kernel.read() as tf.Tensor2D,
       cell.recurrentKernel.read() as tf.Tensor2D,
       cell.bias!.read() as tf.Tensor1D,
-      mask,
-      self.returnSequences,
-      self.goBackwards,
+      {
+        mask: kwargs?.mask == null ? null : kwargs.mask.dataSync(),
+        sequences: self.returnSequences,
+        backwards: self.goBackwards,
+        inputOrder,
+      },
     );
   }
 }

@@ -1,24 +1,31 @@
 import * as tf from '@tensorflow/tfjs';
 import { lstmBackward, lstmForward } from './lstm-kernel';
 
+export interface FusedLstmOptions {
+  /** [batch, steps], nonzero = real step, or null. */
+  mask: ArrayLike<number> | null;
+  /** Every step's output [batch, steps, units], or the last one [batch, units]. */
+  sequences: boolean;
+  /** tfjs's goBackwards (reversed input, outputs in processing order unless `inputOrder`). */
+  backwards: boolean;
+  inputOrder: boolean;
+}
+
 /**
  * A whole LSTM layer as one op: value from the wasm forward, gradients (inputs, kernel,
  * recurrent kernel, bias) from the wasm BPTT. x: [batch, steps, features]; kernel [D, 4H],
- * recurrentKernel [H, 4H], bias [4H] in tfjs's layout; mask [batch, steps] or null; backwards:
- * tfjs's goBackwards (reversed input, outputs in processing order).
+ * recurrentKernel [H, 4H], bias [4H] in tfjs's layout.
  */
 export function fusedLstm(
   x: tf.Tensor3D,
   kernel: tf.Tensor2D,
   recurrentKernel: tf.Tensor2D,
   bias: tf.Tensor1D,
-  mask: ArrayLike<number> | null,
-  sequences: boolean,
-  backwards: boolean,
+  { mask, sequences, backwards, inputOrder }: FusedLstmOptions,
 ): tf.Tensor {
   const [batch, steps, features] = x.shape;
   const units = recurrentKernel.shape[0];
-  const shape = { batch, steps, features, units, backwards };
+  const shape = { batch, steps, features, units, backwards, inputOrder };
   const read = (inputs: tf.Tensor[]) => {
     const [xData, k, r, b] = inputs.map((t) => t.dataSync() as Float32Array);
     return { x: xData!, weights: { kernel: k!, recurrentKernel: r!, bias: b! } };

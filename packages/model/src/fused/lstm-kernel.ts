@@ -55,9 +55,11 @@ export interface LstmShape {
   units: number;
   /**
    * tfjs's goBackwards: the kernel reads the input (and mask) from the last step to the first;
-   * per-step outputs stay in that processing order, as tfjs returns them.
+   * per-step outputs stay in that processing order, as tfjs returns them, unless `inputOrder`.
    */
   backwards: boolean;
+  /** Backwards: per-step outputs (and their gradient) in input time order, as Bidirectional merges them. */
+  inputOrder: boolean;
 }
 
 function padded({ batch, steps, features, units }: LstmShape) {
@@ -234,7 +236,7 @@ export function lstmForward(
     keepTape ? 1 : 0,
   );
   const output = sequences
-    ? unpackSequence(heap, at.hs + B * H, shape, h, H, false)
+    ? unpackSequence(heap, at.hs + B * H, shape, h, H, shape.backwards && shape.inputOrder)
     : unpackSequence(heap, at.hs + T * B * H, { ...shape, steps: 1 }, h, H, false);
   if (!keepTape) return { output, tape: null };
   const copy = (name: keyof typeof at, floats: number) => heap.slice(at[name], at[name] + floats);
@@ -289,8 +291,11 @@ export function lstmBackward(
   heap.set(tape.mask, at.mask);
   packGatesTransposed(weights.recurrentKernel, h, h, H, H, heap, at.ut);
   packGatesTransposed(weights.kernel, d, h, H, D, heap, at.wt);
-  if (sequences) packSequence(dOutput, shape, h, H, heap, at.dOut, false);
-  else packSequence(dOutput, { ...shape, steps: 1 }, h, H, heap, at.dh, false);
+  if (sequences) {
+    packSequence(dOutput, shape, h, H, heap, at.dOut, shape.backwards && shape.inputOrder);
+  } else {
+    packSequence(dOutput, { ...shape, steps: 1 }, h, H, heap, at.dh, false);
+  }
   const bytes = (name: keyof typeof at) => at[name] * 4;
   const k = wasm();
   k.backward(
