@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { LstmkitError } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
+import { wasmGatherKernel } from './gather-rows';
 import { segmentSumKernels } from './unsorted-segment-sum';
 
 /**
@@ -127,6 +128,7 @@ async function activate(name: BackendName): Promise<Attempt> {
     } else if (name === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
       patchKernel(segmentSumKernels.wasm);
+      patchKernel(wasmGatherKernel());
     } else {
       patchKernel(segmentSumKernels.cpu);
     }
