@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { FusedLSTM } from './fused-lstm-layer';
+import { FusedLSTM, type Kwargs } from './fused-lstm-layer';
 
 type StockBidirectional = ReturnType<typeof tf.layers.bidirectional>;
 type BidirectionalArgs = Parameters<typeof tf.layers.bidirectional>[0];
-
-type Kwargs = { mask?: tf.Tensor; training?: boolean; initialState?: tf.Tensor[] };
 
 interface BidirectionalInternals {
   forwardLayer: FusedLSTM;

@@ -3,7 +3,7 @@ import { fusedLstm } from './fused-lstm';
 
 type StockLstm = ReturnType<typeof tf.layers.lstm>;
 type LstmArgs = Parameters<typeof tf.layers.lstm>[0];
-type Kwargs = { mask?: tf.Tensor; training?: boolean; initialState?: tf.Tensor[] };
+export type Kwargs = { mask?: tf.Tensor; training?: boolean; initialState?: tf.Tensor[] };
 
 interface LstmInternals {
   cell: {
