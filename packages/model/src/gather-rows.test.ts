@@ -38,6 +38,10 @@ describe('GatherV2 on wasm', () => {
       tf.gather(tf.tensor3d([values, values]), tf.tensor1d([1], 'int32')).arraySync(),
     );
     expect(cube).toEqual([values]);
+    const flags = tf.tidy(() =>
+      tf.gather(tf.tensor2d([1, 0, 0, 1], [2, 2], 'bool'), tf.tensor1d([1], 'int32')).arraySync(),
+    );
+    expect(flags).toEqual([[0, 1]]);
     expect(() => tf.tidy(() => tf.gather(tf.tensor2d(values), tf.tensor1d([4], 'int32')))).toThrow(
       'GatherV2: the index value 4 is not in [0, 3]',
     );

@@ -33,8 +33,7 @@ const gatherRows: Kernel = (args) => {
     x.shape.length === 2 &&
     axis === 0 &&
     batchDims === 0 &&
-    x.dtype !== 'bool' &&
-    x.dtype !== 'complex64';
+    (x.dtype === 'float32' || x.dtype === 'int32');
   if (!simple || ids.some((id) => id < 0 || id >= rows!)) {
     return (stock!.kernelFunc as unknown as Kernel)(args);
   }
