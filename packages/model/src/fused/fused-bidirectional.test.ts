@@ -1,6 +1,7 @@
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { maxRelativeDiff, randomTensor } from '../__fixtures__/tensor-compare';
 import { initBackend } from '../backend';
 import { MaskedAvgMaxPooling } from '../masked-pooling';
 import type { MergeMode } from '../model-config';
@@ -16,14 +17,6 @@ const T = 6;
 const D = 5;
 const H = 11; // not a multiple of 8, and B not of 4: exercises the kernel's padding
 
-function random(shape: number[], rng: () => number, scale = 1): tf.Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: size }, () => (rng() * 2 - 1) * scale),
-    shape,
-  );
-}
-
 /** Pre-padded, post-padded, unpadded, all padding, one token at either end, and a hole. */
 const MASK = [
   [0, 0, 1, 1, 1, 1],
@@ -34,17 +27,6 @@ const MASK = [
   [1, 0, 0, 0, 0, 0],
   [1, 1, 0, 1, 1, 0],
 ];
-
-function maxRelativeDiff(a: tf.Tensor, b: tf.Tensor): number {
-  const x = a.dataSync();
-  const y = b.dataSync();
-  expect(x.length).toBe(y.length);
-  let scale = 0;
-  for (const v of y) scale = Math.max(scale, Math.abs(v));
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff = Math.max(diff, Math.abs(x[i]! - y[i]!));
-  return diff / Math.max(scale, 1e-12);
-}
 
 /** A stock Bidirectional(LSTM) and a FusedBidirectional with the same random weights. */
 function pair(
@@ -70,7 +52,7 @@ function pair(
     stock.apply(x);
     fused.apply(x);
     // Random values everywhere: the two directions must not share weights, or a swap would pass.
-    const weights = stock.getWeights().map((w) => random(w.shape, rng, 0.6));
+    const weights = stock.getWeights().map((w) => randomTensor(w.shape, rng, 0.6));
     stock.setWeights(weights);
     fused.setWeights(weights);
   });
@@ -111,9 +93,9 @@ describe.each([
       const pool = new MaskedAvgMaxPooling();
       const before = tf.memory().numTensors;
       tf.tidy(() => {
-        const x = random([B, T, D], rng, 2);
+        const x = randomTensor([B, T, D], rng, 2);
         const mask = tf.tensor2d(MASK.flat(), [B, T], 'bool');
-        const weight = random([B, head === 'pool' ? 2 * merged : merged], rng);
+        const weight = randomTensor([B, head === 'pool' ? 2 * merged : merged], rng);
         const run = (kind: 'stock' | 'fused', input: tf.Tensor) => {
           let y = input;
           for (const layer of stack) y = layer[kind].apply(y, { mask }) as tf.Tensor;

@@ -1,6 +1,7 @@
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { maxRelativeDiff, randomTensor } from '../__fixtures__/tensor-compare';
 import { initBackend } from '../backend';
 import { FusedLSTM } from './fused-lstm-layer';
 import { wasmTanh } from './lstm-kernel';
@@ -17,14 +18,6 @@ const B = 6;
 const T = 7;
 const D = 5;
 const H = 11; // not a multiple of 8, and B not of 4: exercises the kernel's padding
-
-function randomTensor(shape: number[], rng: () => number, scale = 1): tf.Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(
-    Float32Array.from({ length: size }, () => (rng() * 2 - 1) * scale),
-    shape,
-  );
-}
 
 /** Rows pre-padded (leading zeros), post-padded, fully masked, unmasked, and a hole. */
 function maskRows(): tf.Tensor2D {
@@ -59,17 +52,6 @@ function pair(sequences: boolean, inputSize: number, seed: number, goBackwards: 
   });
   fused.setWeights(stock.getWeights());
   return { stock, fused };
-}
-
-function maxRelativeDiff(a: tf.Tensor, b: tf.Tensor): number {
-  const x = a.dataSync();
-  const y = b.dataSync();
-  expect(x.length).toBe(y.length);
-  let scale = 0;
-  for (const v of y) scale = Math.max(scale, Math.abs(v));
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff = Math.max(diff, Math.abs(x[i]! - y[i]!));
-  return diff / Math.max(scale, 1e-12);
 }
 
 describe('wasm tanh', () => {
