@@ -7,7 +7,7 @@ import { presets, type TrainFlags, trainOptionsFrom } from '../options/train-opt
 
 const examples = `
 Examples:
-  # the textbook recipe on the UCI sentences (about a minute on 2 cores)
+  # the textbook recipe on the UCI sentences (about 5 s on 2 cores)
   $ lstmkit train --data uci-sentiment --preset textbook --epochs 3 --out runs/textbook
 
   # a CSV file, a bidirectional model, longer sequences
