@@ -41,6 +41,22 @@ beforeAll(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
 });
 
+/** One optimizer step on binary cross-entropy in training mode; returns the loss before it. */
+function adamStepLoss(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  x: tf.Tensor,
+  y: tf.Tensor,
+): number {
+  const loss = optimizer.minimize(() => {
+    const p = model.apply(x, { training: true }) as tf.Tensor;
+    return tf.mean(tf.metrics.binaryCrossentropy(y, p)) as tf.Scalar;
+  }, true)!;
+  const value = loss.dataSync()[0]!;
+  loss.dispose();
+  return value;
+}
+
 describe('createModel', () => {
   const cases: [Arch, Head][] = [
     ['lstm', 'last'],
@@ -154,15 +170,7 @@ describe('createModel', () => {
       const y = tf.tensor2d([1, 0, 1], [3, 1]);
       const losses = [stock, fused].map((model) => {
         const optimizer = tf.train.adam(0.05);
-        const values = [0, 1, 2].map(() => {
-          const loss = optimizer.minimize(() => {
-            const p = model.apply(x, { training: true }) as tf.Tensor;
-            return tf.mean(tf.metrics.binaryCrossentropy(y, p)) as tf.Scalar;
-          }, true)!;
-          const value = loss.dataSync()[0]!;
-          loss.dispose();
-          return value;
-        });
+        const values = [0, 1, 2].map(() => adamStepLoss(model, optimizer, x, y));
         optimizer.dispose();
         return [...values, ...probabilities(model, rows)];
       });
@@ -181,15 +189,7 @@ describe('createModel', () => {
     const optimizer = tf.train.adam(0.05);
     const x = tf.tensor2d([padded(10, 'pre'), [0, 0, 0, 0, 0, 0, 0, 3, 8, 1]], [2, 10], 'int32');
     const y = tf.tensor2d([1, 0], [2, 1]);
-    const step = () => {
-      const loss = optimizer.minimize(() => {
-        const p = model.apply(x, { training: true }) as tf.Tensor;
-        return tf.mean(tf.metrics.binaryCrossentropy(y, p)) as tf.Scalar;
-      }, true)!;
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      return value;
-    };
+    const step = () => adamStepLoss(model, optimizer, x, y);
     const first = step(); // creates Adam's moment variables once
     const tensors = tf.memory().numTensors;
     step();
