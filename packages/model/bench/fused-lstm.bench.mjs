@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { createModel, initBackend, modelPresets } from '../dist/index.js';
+import { measure as measureMedian, trainStep } from './bench-kit.mjs';
 
 const { values: args } = parseArgs({
   options: { 'budget-seconds': { type: 'string', default: '6' } },
@@ -24,19 +25,7 @@ const LENGTH = 50;
 /** PyTorch 1.13 CPU, 2 threads, same model at batch 32 (/work/shared/anchors.md). */
 const PYTORCH_SENTENCES_PER_SECOND = 500;
 
-function measure(fn) {
-  fn();
-  fn();
-  const times = [];
-  const start = performance.now();
-  while (times.length < 30 && (times.length < 3 || performance.now() - start < budgetMs)) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { runs: times.length, medianMs: times[Math.floor(times.length / 2)] };
-}
+const measure = (fn) => measureMedian(fn, { budgetMs, warmup: 2, min: 3, max: 30 });
 
 /**
  * Row lengths like UCI's (mean ~12, max 70 cut to 50); `full` gives every row 50 tokens.
@@ -81,14 +70,7 @@ for (const shape of shapes) {
       Array.from({ length: BATCH }, (_, i) => i % 2),
       [BATCH, 1],
     );
-    const step = measure(() => {
-      const loss = optimizer.minimize(() => {
-        const p = model.apply(x, { training: true });
-        return tf.mean(tf.metrics.binaryCrossentropy(y, p));
-      }, true);
-      loss.dataSync();
-      loss.dispose();
-    });
+    const step = measure(() => trainStep(model, optimizer, x, y));
     const predict = measure(() => tf.tidy(() => model.predict(x).dataSync()));
     tf.dispose([x, y]);
     optimizer.dispose();

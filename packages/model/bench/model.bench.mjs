@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { createRng, pipelinePresets, TextPipeline } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { Classifier, createModel, initBackend, modelPresets, saveBundle } from '../dist/index.js';
+import { measure as measureMedian, trainStep } from './bench-kit.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,28 +36,7 @@ function corpus(count, rng) {
   return texts;
 }
 
-/** Runs `fn` after `warmup` calls, at least once and until `max` calls or the time budget. */
-function measure(fn, { warmup = 1, max = 20 } = {}) {
-  for (let i = 0; i < warmup; i++) fn();
-  const times = [];
-  const start = performance.now();
-  while (times.length < max && (times.length === 0 || performance.now() - start < budgetMs)) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { runs: times.length, medianMs: times[Math.floor(times.length / 2)] };
-}
-
-function trainStep(model, optimizer, x, y) {
-  const loss = optimizer.minimize(() => {
-    const p = model.apply(x, { training: true });
-    return tf.mean(tf.metrics.binaryCrossentropy(y, p));
-  }, true);
-  loss.dataSync();
-  loss.dispose();
-}
+const measure = (fn, options = {}) => measureMedian(fn, { budgetMs, ...options });
 
 const rng = createRng(42);
 const texts = corpus(3000, rng);
