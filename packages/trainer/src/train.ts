@@ -301,8 +301,7 @@ async function runLoop(ctx: LoopContext): Promise<TrainResult> {
       secondsPerEpoch,
       epochSeconds: progress.epochSeconds,
       trainingSeconds: progress.trainingSeconds,
-      trainSentencesPerSecond:
-        (progress.globalStep * o.batchSize) / Math.max(1e-9, progress.trainingSeconds),
+      trainSentencesPerSecond: progress.samplesTrained / Math.max(1e-9, progress.trainingSeconds),
     },
     padding: paddingFraction(data.train, planEpoch(data.train, o.batchSize, o.seed, 1)),
   });
