@@ -43,6 +43,20 @@ async function bundleWeights(dir: string): Promise<number[][]> {
 }
 
 describe('train', () => {
+  it('records the split in the bundle, so the test set can be recreated from it', async () => {
+    const options = base('split-record', { epochs: 1, split: { fractions: [0.6, 0.2, 0.2] } });
+    const result = await train(options);
+    const bundle = await loadBundle(result.bundleDir);
+    bundle.model.dispose();
+    expect(bundle.training).toMatchObject({ split: { seed: 7, fractions: [0.6, 0.2, 0.2] } });
+    const recreated = splitDataset(
+      options.dataset.examples,
+      bundle.training!.split as Parameters<typeof splitDataset>[1],
+    );
+    expect(recreated.test).toHaveLength(result.test.count);
+    expect(result.test.count).toBe(80);
+  });
+
   it('learns separable data, keeps the best bundle, writes the report, leaks no tensors', async () => {
     const { events, onEvent } = collect();
     const tensorsAtEpochEnd: number[] = [];

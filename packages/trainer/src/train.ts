@@ -140,6 +140,8 @@ async function runLoop(ctx: LoopContext): Promise<TrainResult> {
     evalEvery: o.evalEvery,
     patience: o.patience,
     seed: o.seed,
+    // evaluate (CLI) recreates the test split from this
+    split: o.split,
     dataset: o.dataset.name,
   };
   const saveState = () =>
@@ -286,7 +288,6 @@ async function runLoop(ctx: LoopContext): Promise<TrainResult> {
     },
     config: {
       ...training,
-      split: o.split,
       pipeline: pipeline.config,
       vocabulary: o.vocabulary,
       model: modelConfig,

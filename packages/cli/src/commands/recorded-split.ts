@@ -10,15 +10,14 @@ function isFractions(value: unknown): value is [number, number, number] {
 }
 
 /**
- * The split a bundle was trained with, from its `training` record, so evaluate can recreate
- * the same test set. Accepts `training.split: { seed, fractions, stratify }` and falls back to
- * `training.seed`; datasets with their own split tags keep them whatever the options.
+ * The split a bundle was trained with (`training.split: { seed, fractions, stratify }`, written
+ * by @lstmkit/trainer), so evaluate can recreate the same test set; datasets with their own
+ * split tags keep them whatever the options.
  */
 export function recordedSplit(training: Record<string, unknown> | undefined): RecordedSplit {
   const record = (training?.split ?? {}) as Record<string, unknown>;
   const options: SplitOptions = {};
-  const seed = typeof record.seed === 'number' ? record.seed : training?.seed;
-  if (typeof seed === 'number') options.seed = seed;
+  if (typeof record.seed === 'number') options.seed = record.seed;
   if (isFractions(record.fractions)) options.fractions = record.fractions;
   if (typeof record.stratify === 'boolean') options.stratify = record.stratify;
   const parts: string[] = [];
