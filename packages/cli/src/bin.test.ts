@@ -137,6 +137,10 @@ describe('lstmkit (built bin)', () => {
     it('trains, shows progress on stderr and a summary on stdout', () => {
       expect(train.stderr).toBe(train.stderr.replace(/\r/g, ''));
       expect(train.code, train.stderr).toBe(0);
+      expect(train.stderr).toMatch(/^model +default preset · .* · embedding 8 · \d+×8 units · /m);
+      expect(train.stderr).toMatch(
+        /^optim +batch 16 · lr 0\.001 · 2 epochs · patience 3 · seed 7$/m,
+      );
       expect(train.stderr).toMatch(/^epoch 1\/2 .*loss \d\.\d{4} .*samples\/s/m);
       expect(train.stderr).toMatch(/validate epoch 1: acc/);
       expect(train.stderr).toMatch(/saved +best checkpoint/);

@@ -3,4 +3,10 @@ export { evaluate } from './evaluate.js';
 export { computeMetrics } from './metrics.js';
 export { trainDefaults } from './options.js';
 export { train } from './train.js';
-export type { Metrics, TrainEvent, TrainOptions, TrainResult } from './types.js';
+export type {
+  Metrics,
+  TrainEvent,
+  TrainOptions,
+  TrainResult,
+  TrainStartConfig,
+} from './types.js';

@@ -81,6 +81,17 @@ describe('train', () => {
       stepsPerEpoch: 10,
       trainSize: 320,
       validationSize: 40,
+      // preset values, the options' overrides and the trainer's defaults, resolved
+      config: {
+        preset: 'textbook',
+        model: { ...tinyModel, numClasses: 2, seed: 7 },
+        pipeline: { sequence: { length: 16, padding: 'pre' } },
+        batchSize: 32,
+        learningRate: 0.02,
+        epochs: 3,
+        patience: 3,
+        seed: 7,
+      },
     });
     expect(events.at(-1)).toMatchObject({ type: 'end', result });
     expect(events.filter((e) => e.type === 'step')).toHaveLength(30);

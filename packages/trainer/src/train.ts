@@ -160,6 +160,16 @@ async function runLoop(ctx: LoopContext): Promise<TrainResult> {
     validationSize: data.validation.count,
     testSize: data.test.count,
     backend: ctx.backend.name,
+    config: {
+      preset: o.preset,
+      model: modelConfig,
+      pipeline: pipeline.config,
+      batchSize: o.batchSize,
+      learningRate: o.learningRate,
+      epochs: o.epochs,
+      patience: o.patience,
+      seed: o.seed,
+    },
   });
 
   /** Validate, checkpoint on improvement, record history; true when early stopping fires. */

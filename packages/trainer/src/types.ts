@@ -36,6 +36,17 @@ export interface TrainResult {
   secondsPerEpoch: number;
 }
 
+export interface TrainStartConfig {
+  preset: 'textbook' | 'default';
+  model: ModelConfig;
+  pipeline: PipelineConfig;
+  batchSize: number;
+  learningRate: number;
+  epochs: number;
+  patience: number;
+  seed: number;
+}
+
 export type TrainEvent =
   | {
       type: 'start';
@@ -45,6 +56,8 @@ export type TrainEvent =
       validationSize: number;
       testSize: number;
       backend: string;
+      /** What this run trains with: presets, overrides and defaults resolved. */
+      config: TrainStartConfig;
     }
   | {
       type: 'step';

@@ -68,13 +68,10 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
   );
 
   renderer.setStatus('starting TensorFlow.js…');
-  const [{ initBackend, modelPresets }, { train, trainDefaults }] = await Promise.all([
+  const [{ initBackend }, { train }] = await Promise.all([
     import('@lstmkit/model'),
     import('@lstmkit/trainer'),
   ]);
-  const recipe = describeRecipe(options, modelPresets[options.preset], trainDefaults);
-  renderer.log(`${s.bold('model')} ${recipe.model}`);
-  renderer.log(`${s.bold('optim')} ${recipe.training}`);
   await initBackend({
     backend: options.backend,
     // "lstmkit: backend wasm (simd, ...)" -> "backend wasm (simd, ...)", in line with the others.
@@ -130,6 +127,11 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
       resume: options.resume,
       signal: controller.signal,
       onEvent: (event) => {
+        if (event.type === 'start') {
+          const recipe = describeRecipe(event.config);
+          renderer.log(`${s.bold('model')} ${recipe.model}`);
+          renderer.log(`${s.bold('optim')} ${recipe.training}`);
+        }
         if (event.type === 'step') {
           position.epoch = event.epoch;
           position.step = event.step;

@@ -1,5 +1,6 @@
 import type { TrainEvent } from '@lstmkit/trainer';
 import { describe, expect, it } from 'vitest';
+import { textbookStartConfig } from '../__fixtures__/start-config.js';
 import { ProgressRenderer } from './progress-renderer.js';
 import { createStyle, stripAnsi } from './style.js';
 
@@ -70,6 +71,7 @@ const start: TrainEvent = {
   validationSize: 16,
   testSize: 16,
   backend: 'wasm',
+  config: textbookStartConfig,
 };
 
 describe('ProgressRenderer', () => {
