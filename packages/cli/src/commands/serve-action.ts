@@ -1,52 +1,12 @@
 import type { Context } from '../context.js';
-import { CliError } from '../errors/cli-error.js';
 import { onInterrupt } from '../interrupt.js';
 import { checkModelDir } from './load-classifier.js';
 import type { ServeFlags } from './serve-command.js';
 
-/** The part of @lstmkit/server's API the CLI uses. */
-type StartServer = (options: {
-  modelDir: string;
-  host?: string;
-  port?: number;
-  workers?: number;
-  maxBatchSize?: number;
-  cors?: boolean | string;
-  logger?: boolean;
-}) => Promise<{ url: string; close(): Promise<void> }>;
-
-/**
- * @lstmkit/server is loaded only when serving (it brings fastify); a build without it
- * reports SERVER_UNAVAILABLE instead of failing at startup.
- */
-async function importServer(): Promise<{ startServer?: StartServer }> {
-  const specifier = '@lstmkit/server';
-  try {
-    return (await import(specifier)) as { startServer?: StartServer };
-  } catch (error) {
-    throw new CliError(
-      'SERVER_UNAVAILABLE',
-      'serving is not available: @lstmkit/server could not be loaded',
-      {
-        hint: 'install @lstmkit/server next to @lstmkit/cli, or use lstmkit predict',
-        cause: error,
-      },
-    );
-  }
-}
-
 export async function runServe(flags: ServeFlags, ctx: Context): Promise<void> {
   const modelDir = await checkModelDir(flags.model, ctx);
-  const { startServer } = await importServer();
-  if (typeof startServer !== 'function') {
-    throw new CliError(
-      'SERVER_UNAVAILABLE',
-      'serving is not available: @lstmkit/server has no startServer',
-      {
-        hint: 'update @lstmkit/server, or use lstmkit predict',
-      },
-    );
-  }
+  // Imported on demand: fastify and the server load only when serving.
+  const { startServer } = await import('@lstmkit/server');
   const s = ctx.err;
   ctx.info(s.dim(`loading ${ctx.displayPath(modelDir)}…`));
   const server = await startServer({
