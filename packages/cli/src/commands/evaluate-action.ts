@@ -1,6 +1,6 @@
 import type { Dataset, Example } from '@lstmkit/preprocess';
+import { LstmkitError } from '@lstmkit/preprocess';
 import type { Context } from '../context.js';
-import { CliError } from '../errors/cli-error.js';
 import type { loadOptionsFrom } from '../options/data-options.js';
 import { formatCount } from '../render/format.js';
 import { renderMetrics } from '../render/metrics.js';
@@ -14,7 +14,7 @@ export function alignLabels(dataset: Dataset, modelLabels: readonly string[]): E
   const index = new Map(modelLabels.map((name, i) => [name, i]));
   const unknown = dataset.labelNames.filter((name) => !index.has(name));
   if (unknown.length > 0) {
-    throw new CliError(
+    throw new LstmkitError(
       'LABEL_MISMATCH',
       `the data has label${unknown.length === 1 ? '' : 's'} ${unknown.map((l) => `'${l}'`).join(', ')} that the model does not know (model labels: ${modelLabels.join(', ')})`,
       { hint: 'evaluate on data labelled like the training data' },
@@ -48,7 +48,7 @@ export async function runEvaluate(
       examples = splitDataset(dataset.examples, split.options).test;
       splitNote = `test split (${split.description})`;
       if (examples.length === 0) {
-        throw new CliError('EMPTY_SPLIT', `the test split of ${dataset.name} is empty`, {
+        throw new LstmkitError('EMPTY_SPLIT', `the test split of ${dataset.name} is empty`, {
           hint: 'use --split all to score every example',
         });
       }

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Classifier } from '@lstmkit/model';
+import { LstmkitError } from '@lstmkit/preprocess';
 import type { Context } from '../context.js';
-import { CliError } from '../errors/cli-error.js';
 import type { BackendFlag } from '../options/data-options.js';
 
 /** Resolves --model and checks it is a directory, with the CLI's clearest message if not. */
@@ -10,7 +10,7 @@ export async function checkModelDir(modelDir: string, ctx: Context): Promise<str
   const dir = resolve(ctx.io.cwd, modelDir);
   const info = await stat(dir).catch(() => undefined);
   if (info === undefined) {
-    throw new CliError(
+    throw new LstmkitError(
       'MODEL_NOT_FOUND',
       `no model bundle at ${modelDir}: the directory does not exist`,
       {
@@ -19,7 +19,7 @@ export async function checkModelDir(modelDir: string, ctx: Context): Promise<str
     );
   }
   if (!info.isDirectory()) {
-    throw new CliError(
+    throw new LstmkitError(
       'MODEL_NOT_FOUND',
       `--model must be a bundle directory, but ${modelDir} is a file`,
       {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CliError } from '../errors/cli-error.js';
+import { LstmkitError } from '@lstmkit/preprocess';
 
 /** Splits text into lines (\n or \r\n); a final newline does not add an empty line. */
 export function splitLines(text: string): string[] {
@@ -23,13 +23,13 @@ export async function readLinesFromFile(path: string, cwd: string): Promise<stri
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ENOENT') {
-      throw new CliError('FILE_NOT_FOUND', `no such file: ${path}`, {
+      throw new LstmkitError('FILE_NOT_FOUND', `no such file: ${path}`, {
         hint: 'check the --file path',
         cause: error,
       });
     }
     if (code === 'EISDIR') {
-      throw new CliError(
+      throw new LstmkitError(
         'FILE_NOT_FOUND',
         `--file must be a text file, but ${path} is a directory`,
         { cause: error },

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { LstmkitError } from '@lstmkit/preprocess';
 import type { TrainResult } from '@lstmkit/trainer';
 import type { Context } from '../context.js';
-import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
 import type { TrainCliOptions } from '../options/train-options.js';
@@ -33,7 +33,7 @@ export function resumeCommand(argv: readonly string[]): string {
 function checkOutDir(options: TrainCliOptions, ctx: Context): void {
   const out = ctx.displayPath(options.outDir);
   if (!options.resume && !options.force && existsSync(`${options.outDir}.run`)) {
-    throw new CliError('USAGE_INTERRUPTED_RUN', `${out} has an interrupted run (${out}.run)`, {
+    throw new LstmkitError('USAGE_INTERRUPTED_RUN', `${out} has an interrupted run (${out}.run)`, {
       hint: `add --resume to continue it, or --force to start over: ${resumeCommand(ctx.argv)}`,
     });
   }

@@ -1,5 +1,6 @@
+import { LstmkitError } from '@lstmkit/preprocess';
 import { describe, expect, it } from 'vitest';
-import { CliError, usageError } from './cli-error.js';
+import { usageError } from './cli-error.js';
 import { describeError } from './error-mapper.js';
 
 describe('describeError', () => {
@@ -10,9 +11,9 @@ describe('describeError', () => {
       message: 'bad',
       hint: 'fix it',
     });
-    expect(describeError(new CliError('INVALID_CONFIG', 'x')).exitCode).toBe(2);
-    expect(describeError(new CliError('BUNDLE_CORRUPT', 'x\nsecond line')).message).toBe('x');
-    expect(describeError(new CliError('BUNDLE_CORRUPT', 'x')).exitCode).toBe(1);
+    expect(describeError(new LstmkitError('INVALID_CONFIG', 'x')).exitCode).toBe(2);
+    expect(describeError(new LstmkitError('BUNDLE_CORRUPT', 'x\nsecond line')).message).toBe('x');
+    expect(describeError(new LstmkitError('BUNDLE_CORRUPT', 'x')).exitCode).toBe(1);
   });
 
   it('recognises LstmkitError-shaped errors from another copy of the package', () => {

@@ -15,9 +15,9 @@ interface CodedError {
 }
 
 /**
- * `LstmkitError` and the CLI's own `CliError` both carry a string `code` and an optional
- * `hint`. Duck typing (not `instanceof`) keeps this right when two copies of a package are
- * loaded (ESM and CJS builds).
+ * Errors with a stable upper-case `code` (and maybe a `hint`): `LstmkitError` and the like.
+ * Duck typing (not `instanceof`) keeps this right when two copies of a package are loaded
+ * (ESM and CJS builds).
  */
 function isCodedError(error: unknown): error is Error & CodedError {
   return (
