@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sentences, trainTiny } from './__fixtures__/tiny-bundle';
 import { initBackend } from './backend';
 import { saveBundle } from './bundle';
-import { Classifier, trimPadding } from './classifier';
+import { Classifier } from './classifier';
 
 const quiet = () => {};
 let root: string;
@@ -31,19 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await initBackend({ backend: 'wasm', log: quiet });
   await rm(root, { recursive: true, force: true });
-});
-
-describe('trimPadding', () => {
-  it('drops the columns that are padding in every row, keeps the rest', () => {
-    const data = Int32Array.from([0, 0, 5, 6, 0, 0, 0, 0, 7, 0, 0, 0]);
-    expect(trimPadding(data, 2, 6)).toEqual({ data: Int32Array.from([5, 6, 7, 0]), length: 2 });
-    expect(trimPadding(Int32Array.from([0, 0, 0, 0]), 2, 2)).toEqual({
-      data: Int32Array.from([0, 0]),
-      length: 1,
-    });
-    const full = Int32Array.from([1, 2, 3]);
-    expect(trimPadding(full, 1, 3).data).toBe(full);
-  });
 });
 
 describe('Classifier', () => {

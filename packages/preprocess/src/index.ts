@@ -1,3 +1,4 @@
+export { batchesByLength, gatherRows, rowLengths } from './batch-rows';
 export { cleanText } from './clean';
 export type {
   CleanConfig,

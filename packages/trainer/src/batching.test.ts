@@ -15,21 +15,17 @@ function makeSplit(
 ): EncodedSplit {
   const count = lengths.length;
   const ids = new Int32Array(count * sequenceLength);
-  const starts = new Int32Array(count);
-  const ends = new Int32Array(count);
   lengths.forEach((length, r) => {
     const start = padding === 'post' ? 0 : sequenceLength - length;
     for (let c = 0; c < length; c++) ids[r * sequenceLength + start + c] = 10 + r;
-    starts[r] = length === 0 ? sequenceLength : start;
-    ends[r] = length === 0 ? 0 : start + length;
   });
   return {
-    ids,
+    encoded: { data: ids, shape: [count, sequenceLength] },
     labels: Int32Array.from(lengths, (_, i) => i % 2),
+    lengths: Int32Array.from(lengths),
+    padId: 0,
     count,
     sequenceLength,
-    starts,
-    ends,
   };
 }
 
