@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { binPath, runBin } from './__fixtures__/run-bin.js';
@@ -6,6 +6,11 @@ import { tempDir, writeTsv } from './__fixtures__/tiny-dataset.js';
 
 // A tiny model: trains in seconds on the generated sentences.
 const tiny = ['--embedding-dim', '8', '--hidden-size', '8', '--batch-size', '16', '--seed', '7'];
+
+/** Every path under `dir`, sorted: to show a command left a tree exactly as it was. */
+function listTree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+}
 
 /** Errors are one line plus an optional hint line, never a stack. */
 function expectOneLineError(stderr: string, pattern: RegExp): void {
@@ -116,6 +121,28 @@ describe('lstmkit (built bin)', () => {
     expect(json.labels).toHaveLength(2);
     expect(json.tokens.max).toBe(6);
     expect(json.suggestedSeqLen).toBe(6);
+  });
+
+  it.each([
+    ['a directory of user files', 'x', /holds files lstmkit did not write \(sub\/, thesis\.txt\)/],
+    ['the parent project', '..', /holds files lstmkit did not write/],
+    ['the dataset folder', 'data', /holds files lstmkit did not write \(tiny\.tsv\)/],
+    ['the data file itself', 'data/tiny.tsv', /is a file, not a model bundle directory/],
+  ])('refuses --out naming %s (exit 2) and deletes nothing', async (_, out, pattern) => {
+    const project = tempDir();
+    const cwd = join(project, 'work');
+    mkdirSync(join(cwd, 'x', 'sub'), { recursive: true });
+    writeFileSync(join(cwd, 'x', 'thesis.txt'), 'precious');
+    mkdirSync(join(cwd, 'data'));
+    const data = writeTsv(join(cwd, 'data'), 'tiny.tsv', 40);
+    const before = listTree(project);
+    const result = await runBin(['train', '--data', data, '--out', out, '--epochs', '1', ...tiny], {
+      cwd,
+    });
+    expect(result.code, result.stderr).toBe(2);
+    expectOneLineError(result.stderr, pattern);
+    expect(listTree(project)).toEqual(before);
+    expect(readFileSync(join(cwd, 'x', 'thesis.txt'), 'utf8')).toBe('precious');
   });
 
   describe('train -> predict -> evaluate', () => {

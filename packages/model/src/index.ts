@@ -1,5 +1,12 @@
 export { isLstmkitError, LstmkitError } from '@lstmkit/preprocess';
 export {
+  checkOwnedDirectory,
+  followSymlink,
+  lockDirectory,
+  type OwnedState,
+  type Strangers,
+} from './atomic-directory';
+export {
   type BackendInfo,
   type BackendName,
   type InitBackendOptions,
@@ -9,6 +16,7 @@ export {
   type Bundle,
   type BundleContents,
   type BundleManifest,
+  checkBundleDirectory,
   loadBundle,
   saveBundle,
 } from './bundle';

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Strangers } from '@lstmkit/model';
 import { LstmkitError, type PipelineJSON } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from './atomic-write.js';
+import { ATOMIC_TEMP, writeFileAtomic } from './atomic-write.js';
 import type { EarlyStoppingState } from './early-stopping.js';
 import type { HistoryRow } from './history.js';
 
@@ -47,6 +48,14 @@ interface StateFile extends RunState {
 }
 
 const STATE_FILE = 'state.json';
+const TENSORS_FILE = /^tensors-\d+-[0-9a-f]{8}\.bin$/;
+
+/** A run-state directory of ours holds state.json, its tensor files and their atomic temps. */
+export const runStateStrangers: Strangers = async (_dir, names) =>
+  names.filter((name) => {
+    const base = name.replace(ATOMIC_TEMP, '');
+    return base !== STATE_FILE && !TENSORS_FILE.test(base);
+  });
 
 /**
  * Save run state: the tensors go to a fresh `tensors-*.bin`, then `state.json` is replaced

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Classifier, loadBundle } from '@lstmkit/model';
+import { Classifier, loadBundle, lockDirectory } from '@lstmkit/model';
 import { isLstmkitError, splitDataset } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,47 @@ async function bundleWeights(dir: string): Promise<number[][]> {
   bundle.model.dispose();
   return weights;
 }
+
+describe('train never deletes what it did not write', () => {
+  it.each([
+    ['--out', (out: string) => out],
+    ['its run state', (out: string) => `${out}.run`],
+    ['its report', (out: string) => `${out}.report`],
+  ])('refuses user files in %s before training, naming them', async (_, where) => {
+    const out = join(root, `foreign-${Math.random().toString(36).slice(2)}`);
+    await mkdir(where(out), { recursive: true });
+    await writeFile(join(where(out), 'thesis.txt'), 'precious');
+    const { events, onEvent } = collect();
+    const error = await train(base('unused', { outDir: out, onEvent })).catch((e) => e);
+    expect(error.code).toBe('INVALID_OUTPUT_DIR');
+    expect(error.message).toContain('thesis.txt');
+    expect(events).toEqual([]);
+    expect(await readFile(join(where(out), 'thesis.txt'), 'utf8')).toBe('precious');
+  });
+
+  it('fails before training when the output cannot be written', async () => {
+    const file = join(root, 'a-file');
+    await writeFile(file, 'x');
+    const { events, onEvent } = collect();
+    const error = await train(base('unused', { outDir: join(file, 'model'), onEvent })).catch(
+      (e) => e,
+    );
+    expect(error.code).toBe('INVALID_OUTPUT_DIR');
+    expect(error.message).toMatch(/Cannot write the output beside .*a-file/);
+    expect(events).toEqual([]);
+  });
+
+  it('refuses a second writer of the same --out, and releases its own lock', async () => {
+    const outDir = join(root, 'two-runs');
+    const release = await lockDirectory(outDir, 'model bundle');
+    const error = await train(base('two-runs')).catch((e) => e);
+    expect(error.code).toBe('OUTPUT_IN_USE');
+    await release();
+    await train(base('two-runs', { epochs: 1 }));
+    expect(await readdir(root)).not.toContain('two-runs.lock');
+    expect(await readdir(outDir)).toContain('manifest.json');
+  });
+});
 
 describe('train', () => {
   it('records the split in the bundle, so the test set can be recreated from it', async () => {

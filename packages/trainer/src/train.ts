@@ -5,6 +5,7 @@ import {
   createModel,
   initBackend,
   loadBundle,
+  lockDirectory,
   type ModelConfig,
   saveBundle,
 } from '@lstmkit/model';
@@ -28,7 +29,7 @@ import { evaluateSplit } from './evaluate.js';
 import type { HistoryRow } from './history.js';
 import { computeMetrics } from './metrics.js';
 import { type ResolvedTrainOptions, resolveTrainOptions } from './options.js';
-import { type OutputPaths, outputPaths, writeHistory, writeReport } from './outputs.js';
+import { checkOutputs, type OutputPaths, writeHistory, writeReport } from './outputs.js';
 import { type RunProgress, readRunState, restoreTensors, saveRunState } from './run-state.js';
 import { deriveSeed } from './seed.js';
 import { trainStep } from './train-step.js';
@@ -48,10 +49,23 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     ...(o.backend ? { backend: o.backend } : {}),
     log: () => {},
   });
+  const paths = await checkOutputs(o.outDir);
+  const release = await lockDirectory(paths.bundleDir, 'model bundle');
+  try {
+    return await trainInto(paths, o, backend);
+  } finally {
+    await release();
+  }
+}
+
+async function trainInto(
+  paths: OutputPaths,
+  o: ResolvedTrainOptions,
+  backend: BackendInfo,
+): Promise<TrainResult> {
   const numClasses = o.dataset.labelNames.length;
   const splits = o.splits ?? splitDataset(o.dataset.examples, o.split);
   checkSplits(splits, numClasses);
-  const paths = outputPaths(o.outDir);
 
   const saved = o.resume ? await readRunState(paths.runDir) : undefined;
   if (!saved) await rm(paths.runDir, { recursive: true, force: true });

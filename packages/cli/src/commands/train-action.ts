@@ -27,23 +27,31 @@ export function resumeCommand(argv: readonly string[]): string {
 }
 
 /**
- * Without --resume the trainer starts over and deletes `<out>.run/`: refuse to throw away an
- * interrupted run by accident (--force does it on purpose), and say when a bundle is replaced.
+ * Before loading any data: the trainer refuses an --out (or its .run/.report siblings) holding
+ * anything it did not write; without --resume it would start over and delete `<out>.run/`, so
+ * an interrupted run is kept unless --force says otherwise; replacing a bundle is said aloud.
  */
-function checkOutDir(options: TrainCliOptions, ctx: Context): void {
+async function checkOutDir(options: TrainCliOptions, ctx: Context): Promise<void> {
+  const { checkOutputs } = await import('@lstmkit/trainer');
+  const paths = await checkOutputs(options.outDir);
   const out = ctx.displayPath(options.outDir);
-  if (!options.resume && !options.force && existsSync(`${options.outDir}.run`)) {
+  if (paths.bundleDir !== options.outDir) {
+    ctx.warn(
+      `${out} is a symbolic link; writing into its target ${ctx.displayPath(paths.bundleDir)}`,
+    );
+  }
+  if (!options.resume && !options.force && existsSync(paths.runDir)) {
     throw new LstmkitError('USAGE_INTERRUPTED_RUN', `${out} has an interrupted run (${out}.run)`, {
       hint: `add --resume to continue it, or --force to start over: ${resumeCommand(ctx.argv)}`,
     });
   }
-  if (!options.resume && existsSync(join(options.outDir, 'manifest.json'))) {
+  if (!options.resume && existsSync(join(paths.bundleDir, 'manifest.json'))) {
     ctx.warn(`${out} already holds a model bundle; the first checkpoint of this run replaces it`);
   }
 }
 
 export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<void> {
-  checkOutDir(options, ctx);
+  await checkOutDir(options, ctx);
   const live = ctx.io.stderr.isTTY === true && !ctx.io.env.CI;
   const renderer = new ProgressRenderer({
     stream: ctx.io.stderr,
