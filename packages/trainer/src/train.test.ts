@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Classifier, loadBundle, lockDirectory } from '@lstmkit/model';
@@ -69,6 +69,27 @@ describe('train never deletes what it did not write', () => {
     expect(error.code).toBe('INVALID_OUTPUT_DIR');
     expect(error.message).toMatch(/Cannot write the output beside .*a-file/);
     expect(events).toEqual([]);
+  });
+
+  it('resumes after a crash between the two renames of a checkpoint save', async () => {
+    const controller = new AbortController();
+    const outDir = join(root, 'crashed-save');
+    const first = await train(
+      base('crashed-save', {
+        evalEvery: 4,
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'checkpoint') controller.abort();
+        },
+      }),
+    );
+    expect(first.interrupted).toBe(true);
+    // What kill -9 after `rename(dir, dir.previous)` and before `rename(temp, dir)` leaves.
+    await rename(outDir, `${outDir}.previous`);
+    const resumed = await train(base('crashed-save', { evalEvery: 4, resume: true }));
+    expect(resumed.interrupted).toBe(false);
+    expect(resumed.test.count).toBeGreaterThan(0);
+    expect(await readdir(root)).not.toContain('crashed-save.previous');
   });
 
   it('refuses a second writer of the same --out, and releases its own lock', async () => {
