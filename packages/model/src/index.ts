@@ -21,13 +21,20 @@ export {
   saveBundle,
 } from './bundle';
 export { Classifier, type Prediction, type PredictOptions } from './classifier';
-export { createModel, lstmParameterCount } from './create-model';
 export {
   type Arch,
+  decideClass,
+  decisionDefaults,
   type Head,
+  inferenceDefaults,
   type LstmKernel,
   type MergeMode,
   type ModelConfig,
   type ModelPreset,
+  modelLimits,
   modelPresets,
-} from './model-config';
+  type PresetName,
+  presetNames,
+} from './config';
+export { createModel, lstmParameterCount } from './create-model';
+export { type ProbabilityOptions, predictProbabilities } from './predict-probabilities';
