@@ -67,7 +67,9 @@ describe('lstmkit (built bin)', () => {
 
     const noModel = await runBin(['predict', '--model', join(dir, 'no-model'), 'hello']);
     expect(noModel.code).toBe(1);
-    expectOneLineError(noModel.stderr, /no model bundle at .*no-model/);
+    // loadBundle's own error, not a CLI pre-check that would hide its hints
+    expectOneLineError(noModel.stderr, /No model bundle directory at .*no-model/);
+    expect(noModel.stderr).toContain('hint: Train a model first');
 
     const notBundle = await runBin(['evaluate', '--model', dir, '--data', join(dir, 'nope.tsv')]);
     expect(notBundle.code).toBe(1);
@@ -95,7 +97,7 @@ describe('lstmkit (built bin)', () => {
     const dir = tempDir();
     const result = await runBin(['--debug', 'predict', '--model', join(dir, 'none'), 'x']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('[MODEL_NOT_FOUND]');
+    expect(result.stderr).toContain('[BUNDLE_NOT_FOUND]');
     expect(result.stderr).toMatch(/\n\s+at /);
   });
 
@@ -216,7 +218,7 @@ describe('lstmkit (built bin)', () => {
     it('evaluates on the recreated test split and on all examples', async () => {
       const test = await runBin(['evaluate', '--model', out, '--data', data]);
       expect(test.code, test.stderr).toBe(0);
-      expect(test.stdout).toMatch(/test split \(as in training: seed 7\)/);
+      expect(test.stdout).toMatch(/test split \(as in training: seed 7, 0\.8\/0\.1\/0\.1\)/);
       expect(test.stdout).toMatch(/examples\s+16\n/);
       expect(test.stdout).toContain('true \\ predicted');
 
@@ -227,6 +229,30 @@ describe('lstmkit (built bin)', () => {
       expect(all.count).toBe(160);
       expect(all.confusionMatrix).toHaveLength(2);
       expect(all.labelNames).toEqual(expect.arrayContaining(['pos', 'neg']));
+    });
+
+    it('recreates the test split of a 0.1.0 bundle (no training.split) from training.seed', async () => {
+      const { loadBundle, saveBundle } = await import('@lstmkit/model');
+      const bundle = await loadBundle(out);
+      const old = join(dir, 'model-0.1.0');
+      // The training record as 0.1.0 wrote it: the seed, no split.
+      const { preset, batchSize, epochs, learningRate, clipNorm, evalEvery, patience, seed } =
+        bundle.training as Record<string, unknown>;
+      expect(seed).toBe(7);
+      await saveBundle(old, {
+        ...bundle,
+        training: { preset, batchSize, epochs, learningRate, clipNorm, evalEvery, patience, seed },
+      });
+      bundle.model.dispose();
+      const evaluate = (model: string) =>
+        runBin(['evaluate', '--model', model, '--data', data, '--json']).then((r) =>
+          JSON.parse(r.stdout),
+        );
+      const [current, legacy] = [await evaluate(out), await evaluate(old)];
+      expect(legacy.count).toBe(16);
+      expect(legacy).toEqual({ ...current, model: old });
+      const human = await runBin(['evaluate', '--model', old, '--data', data]);
+      expect(human.stdout).toMatch(/test split \(as in training: seed 7\)/);
     });
 
     it('refuses data whose labels the model does not know', async () => {

@@ -91,6 +91,8 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
     const plan = planEpoch(data.train, config.batchSize, config.seed, epoch);
     const epochStarted = performance.now();
     let lastTick = epochStarted;
+    let epochSamples = 0;
+    let epochTrainingSeconds = 0;
     epochsRun = epoch;
     while (progress.stepInEpoch < stepsPerEpoch) {
       if (o.signal?.aborted) {
@@ -117,13 +119,15 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
       progress.samplesTrained += batch.size;
       const now = performance.now();
       progress.trainingSeconds += (now - lastTick) / 1000;
+      epochSamples += batch.size;
+      epochTrainingSeconds += (now - lastTick) / 1000;
       o.onEvent({
         type: 'step',
         epoch,
         step: progress.stepInEpoch,
         stepsPerEpoch,
         loss: result.loss,
-        samplesPerSecond: batch.size / Math.max(1e-9, (now - lastTick) / 1000),
+        samplesPerSecond: epochSamples / Math.max(1e-9, epochTrainingSeconds),
       });
       if (
         config.evalEvery > 0 &&

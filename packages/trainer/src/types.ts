@@ -74,6 +74,7 @@ export type TrainEvent =
       step: number;
       stepsPerEpoch: number;
       loss: number;
+      /** Training throughput of this epoch so far (since the resume, if it resumed). */
       samplesPerSecond: number;
     }
   | {

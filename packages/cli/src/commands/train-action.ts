@@ -13,13 +13,6 @@ import { renderTable } from '../render/table.js';
 import { reportSkipped } from './report-skipped.js';
 import { describeRecipe } from './train-recipe.js';
 
-/** Where training was when it stopped (from the last step event). */
-interface Position {
-  epoch: number;
-  step: number;
-  stepsPerEpoch: number;
-}
-
 /** The command line that continues this run. */
 export function resumeCommand(argv: readonly string[]): string {
   const args = argv.filter((arg) => arg !== '--resume' && arg !== '--force');
@@ -63,10 +56,7 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
   const started = performance.now();
 
   renderer.setStatus(`loading ${options.data}…`);
-  const [{ loadDataset }, { pipelinePresets }] = await Promise.all([
-    import('@lstmkit/preprocess/node'),
-    import('@lstmkit/preprocess'),
-  ]);
+  const { loadDataset } = await import('@lstmkit/preprocess/node');
   const dataset = await loadDataset(options.data, options.load);
   renderer.finish();
   reportSkipped(dataset, ctx);
@@ -106,24 +96,16 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
     },
   );
 
-  const position: Position = { epoch: 0, step: 0, stepsPerEpoch: 0 };
   let result: TrainResult;
   try {
-    const pipeline =
-      options.sequenceLength === undefined
-        ? undefined
-        : {
-            sequence: {
-              ...pipelinePresets[options.preset].sequence,
-              length: options.sequenceLength,
-            },
-          };
     result = await train({
       dataset,
       preset: options.preset,
       model: options.model,
       vocabulary: options.vocabulary,
-      ...(pipeline && { pipeline }),
+      ...(options.sequenceLength !== undefined && {
+        pipeline: { sequence: { length: options.sequenceLength } },
+      }),
       ...(options.epochs !== undefined && { epochs: options.epochs }),
       ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
       ...(options.learningRate !== undefined && { learningRate: options.learningRate }),
@@ -140,11 +122,6 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
           renderer.log(`${s.bold('model')} ${recipe.model}`);
           renderer.log(`${s.bold('optim')} ${recipe.training}`);
         }
-        if (event.type === 'step') {
-          position.epoch = event.epoch;
-          position.step = event.step;
-          position.stepsPerEpoch = event.stepsPerEpoch;
-        }
         renderer.handle(event);
       },
     });
@@ -158,19 +135,20 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
     ctx.print(JSON.stringify({ ...result, labelNames: labels, dataset: dataset.name, seconds }));
   }
   if (result.interrupted) {
-    printInterrupted(result, position, ctx);
+    printInterrupted(result, ctx);
     ctx.exitCode = ExitCode.interrupted;
     return;
   }
   if (!options.json) printSummary(result, labels, options, seconds, ctx);
 }
 
-function printInterrupted(result: TrainResult, position: Position, ctx: Context): void {
+function printInterrupted(result: TrainResult, ctx: Context): void {
   const s = ctx.err;
+  const at = result.stoppedAt;
   const where =
-    position.epoch === 0
+    at.globalStep === 0
       ? 'before the first step'
-      : `at epoch ${position.epoch}, step ${position.step}/${position.stepsPerEpoch}`;
+      : `at epoch ${at.epoch}, step ${at.step}/${at.stepsPerEpoch}`;
   ctx.info();
   ctx.info(`${s.yellow(s.bold('interrupted'))} ${where}; the run state is saved.`);
   if (result.bestEpoch > 0) {
