@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isLstmkitError, LstmkitError, type PipelineJSON, TextPipeline } from '@lstmkit/preprocess';
+import {
+  type ErrorCode,
+  isLstmkitError,
+  LstmkitError,
+  type PipelineJSON,
+  TextPipeline,
+} from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { version as modelVersion } from '../package.json';
 import {
@@ -69,7 +75,7 @@ function vocabularyHash(pipeline: PipelineJSON): string {
 
 function checkConsistency(
   where: string,
-  code: string,
+  code: ErrorCode,
   config: ModelConfig,
   labelNames: unknown,
   vocabularySize: number,

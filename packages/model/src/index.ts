@@ -1,4 +1,11 @@
-export { isLstmkitError, LstmkitError } from '@lstmkit/preprocess';
+export {
+  type ErrorCode,
+  ErrorCodes,
+  errorCatalog,
+  errorCodeInfo,
+  isLstmkitError,
+  LstmkitError,
+} from '@lstmkit/preprocess';
 export {
   checkOwnedDirectory,
   followSymlink,

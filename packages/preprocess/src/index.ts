@@ -9,6 +9,13 @@ export {
   type TokenizerConfig,
 } from './config';
 export type { Dataset, Example } from './dataset';
+export {
+  type ErrorCode,
+  type ErrorCodeInfo,
+  ErrorCodes,
+  errorCatalog,
+  errorCodeInfo,
+} from './error-codes';
 export { isLstmkitError, LstmkitError } from './errors';
 export { type LengthStats, lengthStats } from './length-stats';
 export { type PipelineJSON, TextPipeline } from './pipeline';
