@@ -8,13 +8,22 @@ import { lstmWasmBase64 } from './lstm-wasm';
  * buffers (batch rows to a multiple of 4, D and H to multiples of 8, zeros in the padding).
  */
 
-interface Exports {
-  memory: WebAssembly.Memory;
-  forward(...args: number[]): void;
-  backward(...args: number[]): void;
-  weightGrads(...args: number[]): void;
-  tanhArray(src: number, dst: number, n: number): void;
-}
+/**
+ * The kernel's exports and their parameters, in the order of assembly/lstm.ts: dimensions
+ * (T steps, B rows, D features, H units, all padded), then byte offsets into the memory.
+ * Calls name every argument (`call('forward', { T, B, ... })`); the order lives only here,
+ * and instantiation checks each export's parameter count against it.
+ */
+const signatures = {
+  forward: ['T', 'B', 'D', 'H', 'x', 'w', 'bias', 'u', 'acts', 'cs', 'hs', 'mask', 'tape'],
+  backward: ['T', 'B', 'D', 'H', 'acts', 'cs', 'mask', 'ut', 'wt', 'dOut', 'dz', 'dx', 'dh', 'dc'],
+  weightGrads: ['T', 'B', 'D', 'H', 'x', 'hs', 'mask', 'dz', 'xt', 'ht', 'dzc', 'dw', 'du', 'db'],
+  tanhArray: ['src', 'dst', 'n'],
+} as const;
+
+type KernelFunction = keyof typeof signatures;
+type KernelArgs<K extends KernelFunction> = Record<(typeof signatures)[K][number], number>;
+type Exports = { memory: WebAssembly.Memory } & Record<KernelFunction, (...args: number[]) => void>;
 
 let instance: Exports | undefined;
 
@@ -22,10 +31,23 @@ function wasm(): Exports {
   if (instance === undefined) {
     const bytes = Uint8Array.from(atob(lstmWasmBase64), (c) => c.charCodeAt(0));
     // Synchronous, as tfjs layers call: the module is ~7 kB, under browsers' main-thread limit.
-    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
       .exports as unknown as Exports;
+    for (const name of Object.keys(signatures) as KernelFunction[]) {
+      if (exports[name]?.length !== signatures[name].length) {
+        throw new Error(
+          `lstm-wasm: export ${name} takes ${exports[name]?.length} arguments, expected ${signatures[name].length}; rebuild it (node scripts/build-wasm.mjs)`,
+        );
+      }
+    }
+    instance = exports;
   }
   return instance;
+}
+
+function call<K extends KernelFunction>(name: K, args: KernelArgs<K>): void {
+  const parameters: readonly (keyof KernelArgs<K>)[] = signatures[name];
+  wasm()[name](...parameters.map((parameter) => args[parameter]));
 }
 
 /** Lays out zeroed float regions (returned as float offsets) and grows the memory to fit. */
@@ -220,21 +242,21 @@ export function lstmForward(
     }
   }
   const bytes = (name: keyof typeof at) => at[name] * 4;
-  wasm().forward(
+  call('forward', {
     T,
     B,
     D,
     H,
-    bytes('x'),
-    bytes('w'),
-    bytes('bias'),
-    bytes('u'),
-    bytes('acts'),
-    bytes('cs'),
-    bytes('hs'),
-    bytes('mask'),
-    keepTape ? 1 : 0,
-  );
+    x: bytes('x'),
+    w: bytes('w'),
+    bias: bytes('bias'),
+    u: bytes('u'),
+    acts: bytes('acts'),
+    cs: bytes('cs'),
+    hs: bytes('hs'),
+    mask: bytes('mask'),
+    tape: keepTape ? 1 : 0,
+  });
   const output = sequences
     ? unpackSequence(heap, at.hs + B * H, shape, h, H, shape.backwards && shape.inputOrder)
     : unpackSequence(heap, at.hs + T * B * H, { ...shape, steps: 1 }, h, H, false);
@@ -297,39 +319,38 @@ export function lstmBackward(
     packSequence(dOutput, { ...shape, steps: 1 }, h, H, heap, at.dh, false);
   }
   const bytes = (name: keyof typeof at) => at[name] * 4;
-  const k = wasm();
-  k.backward(
+  call('backward', {
     T,
     B,
     D,
     H,
-    bytes('acts'),
-    bytes('cs'),
-    bytes('mask'),
-    bytes('ut'),
-    bytes('wt'),
-    sequences ? bytes('dOut') : 0,
-    bytes('dz'),
-    bytes('dx'),
-    bytes('dh'),
-    bytes('dc'),
-  );
-  k.weightGrads(
+    acts: bytes('acts'),
+    cs: bytes('cs'),
+    mask: bytes('mask'),
+    ut: bytes('ut'),
+    wt: bytes('wt'),
+    dOut: sequences ? bytes('dOut') : 0,
+    dz: bytes('dz'),
+    dx: bytes('dx'),
+    dh: bytes('dh'),
+    dc: bytes('dc'),
+  });
+  call('weightGrads', {
     T,
     B,
     D,
     H,
-    bytes('x'),
-    bytes('hs'),
-    bytes('mask'),
-    bytes('dz'),
-    bytes('xt'),
-    bytes('ht'),
-    bytes('dzc'),
-    bytes('dw'),
-    bytes('du'),
-    bytes('db'),
-  );
+    x: bytes('x'),
+    hs: bytes('hs'),
+    mask: bytes('mask'),
+    dz: bytes('dz'),
+    xt: bytes('xt'),
+    ht: bytes('ht'),
+    dzc: bytes('dzc'),
+    dw: bytes('dw'),
+    du: bytes('du'),
+    db: bytes('db'),
+  });
   return {
     dx: unpackSequence(heap, at.dx, shape, d, D, shape.backwards),
     kernel: unpackGates(heap, at.dw, d, h, H),
@@ -343,6 +364,6 @@ export function wasmTanh(x: Float32Array): Float32Array {
   const n = Math.ceil(x.length / 4) * 4;
   const { at, heap } = layout({ src: n, dst: n });
   heap.set(x, at.src);
-  wasm().tanhArray(at.src * 4, at.dst * 4, n);
+  call('tanhArray', { src: at.src * 4, dst: at.dst * 4, n });
   return heap.slice(at.dst, at.dst + x.length);
 }
