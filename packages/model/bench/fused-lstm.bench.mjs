@@ -22,7 +22,7 @@ const budgetMs = Number(args['budget-seconds']) * 1000;
 const VOCAB = 5000;
 const BATCH = 32;
 const LENGTH = 50;
-/** PyTorch 1.13 CPU, 2 threads, same model at batch 32 (/work/shared/anchors.md). */
+/** PyTorch 1.13 CPU, 2 threads, same model at batch 32 (shared/anchors.md beside the checkout). */
 const PYTORCH_SENTENCES_PER_SECOND = 500;
 
 const measure = (fn) => measureMedian(fn, { budgetMs, warmup: 2, min: 3, max: 30 });
