@@ -28,20 +28,6 @@ export {
   saveBundle,
 } from './bundle';
 export { Classifier, type Prediction, type PredictOptions } from './classifier';
-export {
-  type Arch,
-  decideClass,
-  decisionDefaults,
-  type Head,
-  inferenceDefaults,
-  type LstmKernel,
-  type MergeMode,
-  type ModelConfig,
-  type ModelPreset,
-  modelLimits,
-  modelPresets,
-  type PresetName,
-  presetNames,
-} from './config';
+export * from './config';
 export { createModel, lstmParameterCount } from './create-model';
 export { type ProbabilityOptions, predictProbabilities } from './predict-probabilities';
