@@ -47,6 +47,9 @@ export const errorCatalog = {
   INVALID_MODEL_CONFIG: usage(
     'A model config field is missing or out of range (the message names it).',
   ),
+  INVALID_OUTPUT_DIR: usage(
+    'An output directory (or its .run/.report/.lock sibling) holds files lstmkit did not write, or cannot be written; nothing is replaced.',
+  ),
   INVALID_OPTION: usage('A server option or its environment variable is out of range.'),
   INVALID_PIPELINE_CONFIG: usage('A text pipeline config field is wrong (the message names it).'),
   INVALID_PIPELINE_JSON: usage('A saved pipeline (preprocess.json) cannot be read back.'),
@@ -81,6 +84,7 @@ export const errorCatalog = {
   EMPTY_SPLIT: failure('The recreated test split of the dataset is empty.'),
   INTERNAL: failure('An unexpected server error (logged with its stack).'),
   LABEL_MISMATCH: failure('The data has labels the model does not know.'),
+  OUTPUT_IN_USE: failure('Another lstmkit process is writing the same output directory.'),
   RESUME_MISMATCH: failure('--resume found a run started with other data or options.'),
   RUN_STATE_CORRUPT: failure('The saved run state (<out>.run) cannot be read.'),
   SPLIT_NOT_RECORDED: failure(
