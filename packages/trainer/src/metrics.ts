@@ -1,22 +1,25 @@
 import { decideClass } from '@lstmkit/model/config';
-import type { Metrics } from './types.js';
+import type { AveragedScores, ClassScores, Metrics } from './types.js';
 
 /** Probabilities are clipped like Keras so one confident mistake cannot make the loss infinite. */
 const EPSILON = 1e-7;
 
 /**
  * Loss, accuracy, precision/recall/F1 (binary: positive class = label 1; otherwise macro
- * averages), confusion matrix (rows = true label, columns = prediction) and, for binary
+ * averages; per class, macro and weighted averages always), confusion matrix (rows = true label, columns = prediction) and, for binary
  * problems with both classes present, rank-based ROC AUC.
  *
  * Each row of `probabilities` holds one probability per class; for binary problems a row may
- * also hold the positive-class probability alone (the model's single sigmoid unit).
+ * also hold the positive-class probability alone (the model's single sigmoid unit). Binary
+ * problems decide by `decideClass` (@lstmkit/model) with `threshold` (default 0.5).
  */
 export function computeMetrics(
   labels: ArrayLike<number>,
   probabilities: number[][],
   numClasses: number,
+  options: { threshold?: number } = {},
 ): Metrics {
+  const { threshold } = options;
   const count = labels.length;
   if (probabilities.length !== count) {
     throw new RangeError(`computeMetrics: ${count} labels but ${probabilities.length} rows`);
@@ -36,25 +39,23 @@ export function computeMetrics(
       );
     }
     lossSum -= Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, row[label]!)));
-    const predicted = decideClass(row);
+    const predicted = decideClass(row, threshold);
     if (predicted === label) correct++;
     confusionMatrix[label]![predicted]!++;
     if (positiveScores) positiveScores[i] = row[1]!;
   }
 
   const perClass = confusionMatrix.map((_, k) => classScores(confusionMatrix, k));
-  const averaged =
-    numClasses === 2
-      ? perClass[1]!
-      : {
-          precision: mean(perClass.map((s) => s.precision)),
-          recall: mean(perClass.map((s) => s.recall)),
-          f1: mean(perClass.map((s) => s.f1)),
-        };
+  const macro = average(perClass, () => 1);
+  const weighted = average(perClass, (s) => s.support);
+  const { support: _, ...positive } = perClass[1]!;
   const metrics: Metrics = {
     loss: count === 0 ? Number.NaN : lossSum / count,
     accuracy: count === 0 ? Number.NaN : correct / count,
-    ...averaged,
+    ...(numClasses === 2 ? positive : macro),
+    perClass,
+    macro,
+    weighted,
     confusionMatrix,
     count,
   };
@@ -101,19 +102,23 @@ function classProbabilities(row: number[], numClasses: number): number[] {
 }
 
 /** Precision and recall are 0 when undefined (no predictions / no examples of the class). */
-function classScores(
-  matrix: number[][],
-  k: number,
-): { precision: number; recall: number; f1: number } {
+function classScores(matrix: number[][], k: number): ClassScores {
   const truePositives = matrix[k]![k]!;
   const predicted = matrix.reduce((sum, row) => sum + row[k]!, 0);
   const actual = matrix[k]!.reduce((sum, v) => sum + v, 0);
   const precision = predicted === 0 ? 0 : truePositives / predicted;
   const recall = actual === 0 ? 0 : truePositives / actual;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { precision, recall, f1 };
+  return { precision, recall, f1, support: actual };
 }
 
-function mean(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
+/** Scikit-learn's averages: macro weighs classes equally, weighted by support (true count). */
+function average(
+  perClass: readonly ClassScores[],
+  weight: (s: ClassScores) => number,
+): AveragedScores {
+  const total = perClass.reduce((sum, s) => sum + weight(s), 0);
+  const mean = (field: keyof AveragedScores) =>
+    total === 0 ? 0 : perClass.reduce((sum, s) => sum + weight(s) * s[field], 0) / total;
+  return { precision: mean('precision'), recall: mean('recall'), f1: mean('f1') };
 }

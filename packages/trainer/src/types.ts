@@ -2,6 +2,17 @@ import type { BackendName } from '@lstmkit/model';
 import type { Dataset, DatasetSplits } from '@lstmkit/preprocess';
 import type { RunConfig, RunOverrides } from './config.js';
 
+export interface AveragedScores {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+export interface ClassScores extends AveragedScores {
+  /** Examples whose true label is this class. */
+  support: number;
+}
+
 export interface Metrics {
   loss: number;
   accuracy: number;
@@ -9,6 +20,12 @@ export interface Metrics {
   precision: number;
   recall: number;
   f1: number;
+  /** Index k is label k (`labelNames[k]`). */
+  perClass: ClassScores[];
+  /** Unweighted mean over classes. */
+  macro: AveragedScores;
+  /** Mean over classes weighted by support. */
+  weighted: AveragedScores;
   /** Rows are true labels, columns predictions. */
   confusionMatrix: number[][];
   /** Binary problems with both classes present. */
