@@ -4,6 +4,8 @@ export interface Example {
   label: number;
   /** A split given by the dataset itself (imdb-50k); `splitDataset` keeps it. */
   split?: 'train' | 'validation' | 'test';
+  /** Loss weight of a training example (default 1), as Keras' `sample_weight`. */
+  weight?: number;
 }
 
 export interface Dataset {

@@ -15,6 +15,8 @@ export interface EncodedSplit {
   labels: Int32Array;
   /** Non-padding tokens of each row. */
   lengths: Int32Array;
+  /** Loss weight of each row (class and example weights); absent: all 1. */
+  weights?: Float32Array;
   padId: number;
   count: number;
   sequenceLength: number;
@@ -24,6 +26,7 @@ export interface Batch {
   /** Row-major [size, columns] token ids, all-padding columns trimmed off. */
   ids: Int32Array;
   labels: Int32Array;
+  weights?: Float32Array;
   size: number;
   columns: number;
 }
@@ -80,6 +83,7 @@ export function gatherBatch(split: EncodedSplit, rows: readonly number[]): Batch
   return {
     ids: data,
     labels: Int32Array.from(rows, (r) => split.labels[r]!),
+    ...(split.weights && { weights: Float32Array.from(rows, (r) => split.weights![r]!) }),
     size: shape[0],
     columns: shape[1],
   };

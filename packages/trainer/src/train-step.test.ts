@@ -46,6 +46,30 @@ describe('crossEntropy', () => {
     );
     expect(categorical.dataSync()[0]).toBeCloseTo(-(Math.log(0.5) + Math.log(0.8)) / 2, 5);
   });
+
+  it('weights each example before the mean over the batch (Keras sample_weight)', () => {
+    const weights = tf.tensor1d([2, 0.5]);
+    const binary = crossEntropy(
+      tf.tensor2d([[0.8], [0.4]]),
+      tf.tensor1d([1, 0], 'int32'),
+      2,
+      weights,
+    );
+    expect(binary.dataSync()[0]).toBeCloseTo(-(2 * Math.log(0.8) + 0.5 * Math.log(0.6)) / 2, 5);
+    const categorical = crossEntropy(
+      tf.tensor2d([
+        [0.2, 0.5, 0.3],
+        [0.1, 0.1, 0.8],
+      ]),
+      tf.tensor1d([1, 2], 'int32'),
+      3,
+      weights,
+    );
+    expect(categorical.dataSync()[0]).toBeCloseTo(
+      -(2 * Math.log(0.5) + 0.5 * Math.log(0.8)) / 2,
+      5,
+    );
+  });
 });
 
 describe('clipByGlobalNorm', () => {
@@ -94,12 +118,26 @@ describe('trainStep', () => {
     expect(c.result.loss).not.toBeCloseTo(a.result.loss, 6);
   });
 
+  it('weight decay shrinks every weight by lr * decay before the update (AdamW)', () => {
+    // A zero-weight batch has zero gradients: what remains is the decay alone.
+    const zero: Batch = { ...batch, weights: new Float32Array(batch.size) };
+    const model = createModel(config);
+    const before = snapshot(model);
+    trainStep(model, tf.train.sgd(0.1), zero, 2, 5, 1, 0.5);
+    const after = snapshot(model);
+    before.forEach((w, i) => {
+      w.forEach((v, j) => expect(after[i]![j]!).toBeCloseTo(v * (1 - 0.1 * 0.5), 6));
+    });
+    model.dispose();
+  });
+
   it('leaves no tensors behind', () => {
     const model = createModel(config);
     const optimizer = tf.train.adam(0.01);
     trainStep(model, optimizer, batch, 2, 5, 1); // creates Adam's moment variables
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) trainStep(model, optimizer, batch, 2, 5, i);
+    trainStep(model, optimizer, { ...batch, weights: Float32Array.from([1, 2, 3]) }, 2, 5, 4, 0.01);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
     optimizer.dispose();

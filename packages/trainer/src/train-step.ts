@@ -8,25 +8,28 @@ const EPSILON = 1e-7;
 
 /**
  * Mean cross-entropy from the model's probabilities: binary (one sigmoid unit, labels 0/1) or
- * categorical (softmax over numClasses, integer labels).
+ * categorical (softmax over numClasses, integer labels). With `weights`, each example's loss is
+ * scaled by its weight before the mean over the batch (Keras' `sample_weight` with the
+ * default 'sum_over_batch_size' reduction).
  */
 export function crossEntropy(
   probabilities: tf.Tensor,
   labels: tf.Tensor1D,
   numClasses: number,
+  weights?: tf.Tensor1D,
 ): tf.Scalar {
   return tf.tidy((): tf.Scalar => {
     const p = tf.clipByValue(probabilities, EPSILON, 1 - EPSILON);
+    let logLikelihood: tf.Tensor;
     if (numClasses === 2) {
       const y = labels.toFloat().reshape([-1, 1]);
-      const logLikelihood = tf.add(
-        tf.mul(y, tf.log(p)),
-        tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p))),
-      );
-      return tf.neg(tf.mean(logLikelihood)) as tf.Scalar;
+      logLikelihood = tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p))));
+    } else {
+      const y = tf.oneHot(labels, numClasses).toFloat();
+      logLikelihood = tf.sum(tf.mul(y, tf.log(p)), 1);
     }
-    const y = tf.oneHot(labels, numClasses).toFloat();
-    return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(p)), 1))) as tf.Scalar;
+    if (weights) logLikelihood = tf.mul(logLikelihood.reshape([-1]), weights);
+    return tf.neg(tf.mean(logLikelihood)) as tf.Scalar;
   });
 }
 
@@ -62,6 +65,13 @@ export function clipByGlobalNorm(
   });
 }
 
+/** tfjs Adam reads its (protected) rate at each update, so a schedule can set it per step. */
+const rateOf = (optimizer: tf.Optimizer) => optimizer as unknown as { learningRate: number };
+
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  rateOf(optimizer).learningRate = learningRate;
+}
+
 export interface StepResult {
   loss: number;
   correct: number;
@@ -70,8 +80,9 @@ export interface StepResult {
 }
 
 /**
- * One optimizer step: forward with training=true (dropout active), cross-entropy, gradients,
- * clipping by global norm, Adam update. `dropoutSeed` fixes the dropout masks: tfjs draws them
+ * One optimizer step: forward with training=true (dropout active), cross-entropy (weighted by
+ * `batch.weights` when given), gradients, clipping by global norm, decoupled weight decay
+ * (AdamW: w -= lr * weightDecay * w before the Adam update, as PyTorch), Adam update. `dropoutSeed` fixes the dropout masks: tfjs draws them
  * from Math.random, so the step runs with Math.random temporarily seeded (the step is
  * synchronous; nothing else can observe it).
  */
@@ -82,6 +93,7 @@ export function trainStep(
   numClasses: number,
   clipNorm: number,
   dropoutSeed: number,
+  weightDecay = 0,
 ): StepResult {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const originalRandom = Math.random;
@@ -91,17 +103,22 @@ export function trainStep(
     summary = tf.tidy(() => {
       const x = tf.tensor2d(batch.ids, [batch.size, batch.columns], 'int32');
       const y = tf.tensor1d(batch.labels, 'int32');
+      const w = batch.weights && tf.tensor1d(batch.weights, 'float32');
       let correct: tf.Scalar | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const probabilities = model.apply(x, { training: true }) as tf.Tensor;
         correct = tf.keep(countCorrect(probabilities, y, numClasses));
-        return crossEntropy(probabilities, y, numClasses);
+        return crossEntropy(probabilities, y, numClasses, w);
       }, variables);
       // Adam matches its moment slots by position: always pass gradients in one fixed order.
       const { clipped, norm } = clipByGlobalNorm(
         variables.map((v) => grads[v.name]!),
         clipNorm,
       );
+      if (weightDecay > 0) {
+        const keep = 1 - rateOf(optimizer).learningRate * weightDecay;
+        for (const v of variables) v.assign(tf.mul(v, keep));
+      }
       optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: clipped[i]! })));
       const result = tf.stack([value, correct!, norm]) as tf.Tensor1D;
       correct!.dispose();
