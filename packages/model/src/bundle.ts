@@ -38,6 +38,11 @@ export interface BundleContents {
   /** Label i is labelNames[i]; binary: index 1 is the positive class. */
   labelNames: string[];
   modelConfig: ModelConfig;
+  /**
+   * Binary models: predict labelNames[1] when its probability is >= this (tuned on validation
+   * data by the trainer's `threshold: 'auto'`); absent: 0.5.
+   */
+  threshold?: number;
   training?: Record<string, unknown>;
   metrics?: Record<string, unknown>;
 }
@@ -60,6 +65,7 @@ interface BundleInfoJSON {
   formatVersion: number;
   labelNames: string[];
   modelConfig: ModelConfig;
+  threshold?: number;
   training?: Record<string, unknown>;
   metrics?: Record<string, unknown>;
 }
@@ -79,6 +85,7 @@ function checkConsistency(
   config: ModelConfig,
   labelNames: unknown,
   vocabularySize: number,
+  threshold: unknown,
 ): void {
   if (!Array.isArray(labelNames) || !labelNames.every((name) => typeof name === 'string')) {
     throw new LstmkitError(code, `${where}: labelNames must be an array of strings.`);
@@ -87,6 +94,15 @@ function checkConsistency(
     throw new LstmkitError(
       code,
       `${where}: ${labelNames.length} labelNames for a model with numClasses ${config.numClasses}.`,
+    );
+  }
+  if (
+    threshold !== undefined &&
+    (config.numClasses !== 2 || typeof threshold !== 'number' || !(threshold > 0 && threshold < 1))
+  ) {
+    throw new LstmkitError(
+      code,
+      `${where}: threshold ${JSON.stringify(threshold)} must be a number in (0, 1), for a binary model only (numClasses ${config.numClasses}).`,
     );
   }
   if (config.vocabSize !== vocabularySize) {
@@ -110,6 +126,7 @@ export async function saveBundle(dir: string, contents: BundleContents): Promise
     modelConfig,
     labelNames,
     pipeline.vocabulary.size,
+    contents.threshold,
   );
   const preprocess = pipeline.toJSON();
   const { modelJson, weights } = await serializeModel(model, {
@@ -120,6 +137,7 @@ export async function saveBundle(dir: string, contents: BundleContents): Promise
     formatVersion: BUNDLE_FORMAT_VERSION,
     labelNames,
     modelConfig,
+    ...(contents.threshold !== undefined && { threshold: contents.threshold }),
     ...(contents.training && { training: contents.training }),
     ...(contents.metrics && { metrics: contents.metrics }),
   };
@@ -320,6 +338,7 @@ export async function loadBundle(dir: string): Promise<Bundle> {
     modelConfig,
     info.labelNames,
     pipeline.vocabulary.size,
+    info.threshold,
   );
   if (metadata?.vocabHash !== vocabularyHash(preprocess)) {
     throw corrupt(
@@ -372,6 +391,7 @@ export async function loadBundle(dir: string): Promise<Bundle> {
     pipeline,
     labelNames: info.labelNames,
     modelConfig,
+    ...(info.threshold !== undefined && { threshold: info.threshold }),
     ...(info.training && { training: info.training }),
     ...(info.metrics && { metrics: info.metrics }),
   };

@@ -20,8 +20,11 @@ export interface PredictOptions {
 /** A bundle ready to classify raw text: the bundle's own pipeline, then its model. */
 export class Classifier {
   readonly bundle: Bundle;
-  /** Binary problems: P(labelNames[1]) at or above this predicts labelNames[1]. */
-  readonly threshold: number = decisionDefaults.binaryThreshold;
+  /**
+   * Binary problems: P(labelNames[1]) at or above this predicts labelNames[1] (the bundle's
+   * stored threshold, else 0.5).
+   */
+  readonly threshold: number;
   private disposed = false;
 
   static async load(dir: string): Promise<Classifier> {
@@ -30,6 +33,7 @@ export class Classifier {
 
   constructor(bundle: Bundle) {
     this.bundle = bundle;
+    this.threshold = bundle.threshold ?? decisionDefaults.binaryThreshold;
   }
 
   predict(texts: readonly string[], options: PredictOptions = {}): Prediction[] {

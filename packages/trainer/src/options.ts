@@ -35,10 +35,19 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   if (typeof outDir !== 'string' || outDir.length === 0) {
     invalid('outDir', 'a non-empty directory path', outDir);
   }
+  const config = resolveRunConfig({ ...overrides, givenSplits: splits !== undefined });
+  const numClasses = dataset.labelNames.length;
+  if (overrides.threshold !== undefined && numClasses !== 2) {
+    invalid(
+      'threshold',
+      `left out for ${numClasses} classes (it decides binary models only)`,
+      overrides.threshold,
+    );
+  }
   return {
     dataset,
     splits,
-    config: resolveRunConfig({ ...overrides, givenSplits: splits !== undefined }),
+    config,
     outDir,
     resume: resume ?? false,
     signal,

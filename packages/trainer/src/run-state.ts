@@ -6,7 +6,10 @@ import { LstmkitError, type PipelineJSON } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { ATOMIC_TEMP, writeFileAtomic } from './atomic-write.js';
 import type { EarlyStoppingState } from './early-stopping.js';
+import type { EmbeddingCoverage } from './embedding-matrix.js';
 import type { HistoryRow } from './history.js';
+import type { LearningRateSeries, LrScheduleState } from './lr-schedule.js';
+import type { WordVectorFormat } from './word-vectors.js';
 
 /**
  * Everything a run needs to continue exactly where it stopped. Shuffles and dropout masks are
@@ -25,6 +28,18 @@ export interface RunProgress {
   epochSeconds: number[];
   trainingSeconds: number;
   samplesTrained: number;
+  lrSchedule: LrScheduleState;
+  /** The rate of every step so far, as change points. */
+  learningRates: LearningRateSeries;
+  /** Whether the embedding was frozen when the optimizer's state was made. */
+  embeddingFrozen: boolean;
+  /** The pretrained vectors the run started from: a resume does not read the file again. */
+  embeddings?: {
+    path: string;
+    format: WordVectorFormat;
+    dimensions: number;
+    coverage: EmbeddingCoverage;
+  };
 }
 
 export interface RunState extends RunProgress {

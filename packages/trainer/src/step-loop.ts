@@ -1,16 +1,23 @@
 import { type BackendInfo, type ModelConfig, saveBundle } from '@lstmkit/model';
 import type { TextPipeline } from '@lstmkit/preprocess';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { type EncodedSplit, gatherBatch, planEpoch } from './batching.js';
-import type { RunConfig } from './config.js';
+import { embeddingFrozenIn, type RunConfig } from './config.js';
 import { initialEarlyStopping, recordEvaluation } from './early-stopping.js';
 import { evaluateSplit } from './evaluate.js';
 import type { HistoryRow } from './history.js';
+import {
+  initialLrState,
+  learningRateAt,
+  recordLearningRate,
+  recordValidationLoss,
+} from './lr-schedule.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { type OutputPaths, writeHistory } from './outputs.js';
+import { setEmbeddingFrozen } from './pretrained-embeddings.js';
 import { type RunProgress, saveRunState } from './run-state.js';
 import { deriveSeed } from './seed.js';
-import { trainStep } from './train-step.js';
+import { setLearningRate, trainStep } from './train-step.js';
 import type { RunPosition, TrainingRecord } from './types.js';
 
 /** Stream tags for deriveSeed, so shuffles and dropout never share a random sequence. */
@@ -27,6 +34,7 @@ export interface Run {
   fingerprint: string;
   data: { train: EncodedSplit; validation: EncodedSplit; test: EncodedSplit };
   model: tf.LayersModel;
+  /** Replaced when the embedding unfreezes (a fresh Adam, as Keras' recompile). */
   optimizer: tf.Optimizer;
   stepsPerEpoch: number;
   progress: RunProgress;
@@ -40,7 +48,7 @@ export interface LoopOutcome {
   epochsRun: number;
 }
 
-export function freshProgress(): RunProgress {
+export function freshProgress(config: RunConfig, stepsPerEpoch: number): RunProgress {
   return {
     epoch: 1,
     stepInEpoch: 0,
@@ -51,6 +59,9 @@ export function freshProgress(): RunProgress {
     epochSeconds: [],
     trainingSeconds: 0,
     samplesTrained: 0,
+    lrSchedule: initialLrState(config.learningRate, config.epochs * stepsPerEpoch),
+    learningRates: [],
+    embeddingFrozen: embeddingFrozenIn(config, 1),
   };
 }
 
@@ -81,7 +92,7 @@ function saveState(run: Run): Promise<void> {
 
 /** The epochs and their steps, up to the last epoch, an early stop or the signal. */
 export async function runEpochs(run: Run): Promise<LoopOutcome> {
-  const { o, config, data, model, optimizer, progress, stepsPerEpoch } = run;
+  const { o, config, data, model, progress, stepsPerEpoch } = run;
   const numClasses = run.modelConfig.numClasses;
   let interrupted = false;
   let stoppedEarly = false;
@@ -89,6 +100,14 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
   while (progress.epoch <= config.epochs && !interrupted && !stoppedEarly) {
     const epoch = progress.epoch;
     const plan = planEpoch(data.train, config.batchSize, config.seed, epoch);
+    const frozen = embeddingFrozenIn(config, epoch);
+    if (frozen !== progress.embeddingFrozen) {
+      // Adam keeps its moments by variable position: a changed variable list needs a fresh one.
+      setEmbeddingFrozen(model, frozen);
+      run.optimizer.dispose();
+      run.optimizer = tf.train.adam(config.learningRate);
+      progress.embeddingFrozen = frozen;
+    }
     const epochStarted = performance.now();
     let lastTick = epochStarted;
     let epochSamples = 0;
@@ -101,13 +120,21 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
       }
       const step = progress.stepInEpoch;
       const batch = gatherBatch(data.train, plan[step]!);
+      const learningRate = learningRateAt(
+        config.lrSchedule,
+        progress.lrSchedule,
+        progress.globalStep,
+      );
+      setLearningRate(run.optimizer, learningRate);
+      recordLearningRate(progress.learningRates, progress.globalStep, learningRate);
       const result = trainStep(
         model,
-        optimizer,
+        run.optimizer,
         batch,
         numClasses,
         config.clipNorm,
         deriveSeed(config.seed, DROPOUT_STREAM, epoch, step),
+        config.weightDecay,
       );
       progress.stepInEpoch++;
       progress.globalStep++;
@@ -127,6 +154,7 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
         step: progress.stepInEpoch,
         stepsPerEpoch,
         loss: result.loss,
+        learningRate,
         samplesPerSecond: epochSamples / Math.max(1e-9, epochTrainingSeconds),
       });
       if (
@@ -171,6 +199,11 @@ async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> 
   const at = { epoch, step: progress.globalStep };
   const outcome = recordEvaluation(progress.earlyStopping, validation.loss, at, config.patience);
   progress.earlyStopping = outcome.state;
+  progress.lrSchedule = recordValidationLoss(
+    config.lrSchedule,
+    progress.lrSchedule,
+    validation.loss,
+  );
   const row: HistoryRow = {
     ...at,
     epochs: progress.globalStep / run.stepsPerEpoch,
@@ -178,6 +211,7 @@ async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> 
     validation,
     improved: outcome.improved,
     seconds: progress.trainingSeconds,
+    learningRate: progress.learningRates.at(-1)?.[1] ?? config.learningRate,
   };
   progress.history.push(row);
   o.onEvent({

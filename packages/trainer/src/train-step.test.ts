@@ -125,9 +125,7 @@ describe('trainStep', () => {
     const before = snapshot(model);
     trainStep(model, tf.train.sgd(0.1), zero, 2, 5, 1, 0.5);
     const after = snapshot(model);
-    before.forEach((w, i) => {
-      w.forEach((v, j) => expect(after[i]![j]!).toBeCloseTo(v * (1 - 0.1 * 0.5), 6));
-    });
+    expect(after).toEqual(before.map((w) => w.map((v) => expect.closeTo(v * (1 - 0.1 * 0.5), 6))));
     model.dispose();
   });
 

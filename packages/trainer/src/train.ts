@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import {
   type BackendInfo,
+  type Bundle,
   createModel,
   initBackend,
   lockDirectory,
@@ -16,13 +17,25 @@ import {
 } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { encodeSplit } from './batching.js';
+import { exampleWeights, resolveClassWeights } from './class-weights.js';
 import { type RunConfig, resumableFields, splitOptionsOf } from './config.js';
+import { loadInitialBundle } from './fine-tune.js';
 import { finishRun } from './finish-run.js';
 import { type ResolvedTrainOptions, resolveTrainOptions } from './options.js';
 import { checkOutputs, type OutputPaths } from './outputs.js';
+import {
+  embeddingLayer,
+  loadPretrainedEmbeddings,
+  type PretrainedEmbeddings,
+  setEmbeddingFrozen,
+} from './pretrained-embeddings.js';
 import { readRunState, restoreTensors } from './run-state.js';
+import { deriveSeed } from './seed.js';
 import { freshProgress, positionOf, type Run, runEpochs } from './step-loop.js';
 import type { TrainOptions, TrainResult } from './types.js';
+
+/** Stream tag for deriveSeed: the random rows of words the vector file lacks. */
+const EMBEDDING_STREAM = 0xe3b;
 
 /**
  * Train a classifier: split, fit the pipeline on the train split, train with Adam and
@@ -38,7 +51,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const paths = await checkOutputs(o.outDir);
   const release = await lockDirectory(paths.bundleDir, 'model bundle');
   try {
-    return await trainInto(paths, o, backend);
+    const { initFrom } = o.config;
+    const initial = initFrom ? await loadInitialBundle(initFrom, o.dataset, o.splits) : undefined;
+    try {
+      if (initial) {
+        o.dataset = initial.dataset;
+        o.splits = initial.splits;
+      }
+      return await trainInto(paths, o, backend, options, initial?.bundle);
+    } finally {
+      initial?.bundle.model.dispose();
+    }
   } finally {
     await release();
   }
@@ -48,6 +71,8 @@ async function trainInto(
   paths: OutputPaths,
   o: ResolvedTrainOptions,
   backend: BackendInfo,
+  options: TrainOptions,
+  initial: Bundle | undefined,
 ): Promise<TrainResult> {
   const { config } = o;
   const numClasses = o.dataset.labelNames.length;
@@ -56,18 +81,42 @@ async function trainInto(
 
   const saved = o.resume ? await readRunState(paths.runDir) : undefined;
   if (!saved) await rm(paths.runDir, { recursive: true, force: true });
-  const pipeline = saved
+  let pipeline = saved
     ? TextPipeline.fromJSON(saved.pipeline)
-    : TextPipeline.fit(
+    : (initial?.pipeline ??
+      TextPipeline.fit(
         splits.train.map((e) => e.text),
         config.pipeline,
         config.vocabulary,
+      ));
+  // A resumed run has its embedding in the saved weights: the file is not read again.
+  let pretrained: PretrainedEmbeddings | undefined;
+  if (config.embeddings && !saved) {
+    const seed = deriveSeed(config.seed, EMBEDDING_STREAM);
+    const { path, keepMissing } = config.embeddings;
+    pretrained = await loadPretrainedEmbeddings(path, pipeline, keepMissing, seed);
+    pipeline = pretrained.pipeline;
+  }
+  const embeddings = saved?.embeddings ?? (pretrained && embeddingsRecord(config, pretrained));
+  if (embeddings) {
+    const asked = options.model?.embeddingDim;
+    if (asked !== undefined && asked !== embeddings.dimensions) {
+      throw new LstmkitError(
+        'INVALID_TRAIN_OPTIONS',
+        `Training option 'model.embeddingDim' is ${asked}, but the vectors in ${embeddings.path} have ${embeddings.dimensions} dimensions.`,
+        { hint: 'Leave embeddingDim out: it comes from the word-vector file.' },
       );
-  const modelConfig: ModelConfig = {
-    ...config.model,
-    vocabSize: pipeline.vocabulary.size,
-    numClasses,
-  };
+    }
+    o.onEvent({ type: 'embeddings', ...embeddings });
+  }
+  const modelConfig: ModelConfig = initial
+    ? initial.modelConfig
+    : {
+        ...config.model,
+        ...(embeddings && { embeddingDim: embeddings.dimensions }),
+        vocabSize: pipeline.vocabulary.size,
+        numClasses,
+      };
   const fingerprint = runFingerprint(config, o.dataset.labelNames, splits);
   if (saved && saved.fingerprint !== fingerprint) {
     throw new LstmkitError(
@@ -79,31 +128,61 @@ async function trainInto(
     );
   }
 
+  const classWeights =
+    config.classWeight &&
+    resolveClassWeights(
+      config.classWeight,
+      splits.train.map((e) => e.label),
+      o.dataset.labelNames,
+    );
+  const weights = exampleWeights(splits.train, classWeights);
   const data = {
-    train: encodeSplit(pipeline, splits.train),
+    train: { ...encodeSplit(pipeline, splits.train), ...(weights && { weights }) },
     validation: encodeSplit(pipeline, splits.validation),
     test: encodeSplit(pipeline, splits.test),
   };
   const stepsPerEpoch = Math.ceil(data.train.count / config.batchSize);
   const model = createModel(modelConfig);
-  const optimizer = tf.train.adam(config.learningRate);
+  const progress = saved ?? freshProgress(config, stepsPerEpoch);
+  if (embeddings) progress.embeddings = embeddings;
+  const run: Run = {
+    o,
+    config,
+    backend,
+    paths,
+    pipeline,
+    modelConfig,
+    fingerprint,
+    data,
+    model,
+    optimizer: tf.train.adam(config.learningRate),
+    stepsPerEpoch,
+    progress,
+    record: {
+      dataset: o.dataset.name,
+      ...config,
+      ...(classWeights && { classWeights }),
+      ...(embeddings && {
+        embeddingCoverage: {
+          format: embeddings.format,
+          dimensions: embeddings.dimensions,
+          found: embeddings.coverage.found,
+          missing: embeddings.coverage.missing,
+        },
+      }),
+    },
+  };
   try {
-    if (saved) await restoreTensors(paths.runDir, model, optimizer);
-    const run: Run = {
-      o,
-      config,
-      backend,
-      paths,
-      pipeline,
-      modelConfig,
-      fingerprint,
-      data,
-      model,
-      optimizer,
-      stepsPerEpoch,
-      progress: saved ?? freshProgress(),
-      record: { dataset: o.dataset.name, ...config },
-    };
+    if (initial) model.setWeights(initial.model.getWeights());
+    if (pretrained) {
+      const { values, dimensions } = pretrained.matrix;
+      const matrix = tf.tensor2d(values, [pipeline.vocabulary.size, dimensions]);
+      embeddingLayer(model).setWeights([matrix]);
+      matrix.dispose();
+    }
+    // The saved optimizer state holds the variables of the saved freeze state.
+    setEmbeddingFrozen(model, progress.embeddingFrozen);
+    if (saved) await restoreTensors(paths.runDir, model, run.optimizer);
     o.onEvent({
       type: 'start',
       totalEpochs: config.epochs,
@@ -119,8 +198,18 @@ async function trainInto(
     return await finishRun(run, outcome);
   } finally {
     model.dispose();
-    optimizer.dispose();
+    run.optimizer.dispose();
   }
+}
+
+/** What a run says about its pretrained vectors (event, report, bundle, run state). */
+function embeddingsRecord(config: RunConfig, pretrained: PretrainedEmbeddings) {
+  return {
+    path: config.embeddings!.path,
+    format: pretrained.format,
+    dimensions: pretrained.matrix.dimensions,
+    coverage: pretrained.matrix.coverage,
+  };
 }
 
 function checkSplits(splits: DatasetSplits, numClasses: number): void {

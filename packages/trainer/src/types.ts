@@ -1,6 +1,7 @@
 import type { BackendName } from '@lstmkit/model';
 import type { Dataset, DatasetSplits } from '@lstmkit/preprocess';
 import type { RunConfig, RunOverrides } from './config.js';
+import type { EmbeddingCoverage } from './embedding-matrix.js';
 
 export interface AveragedScores {
   precision: number;
@@ -47,6 +48,8 @@ export interface TrainResult {
   stoppedAt: RunPosition;
   validation: Metrics;
   test: Metrics;
+  /** Binary models: the decision threshold stored in the bundle (absent: 0.5). */
+  threshold?: number;
   secondsPerEpoch: number;
 }
 
@@ -69,6 +72,10 @@ export type TrainingRecord = RunConfig & {
   /** Set once the run completed. */
   epochsRun?: number;
   stoppedEarly?: boolean;
+  /** The class weights `classWeight` resolved to (one per label). */
+  classWeights?: number[];
+  /** What the pretrained vectors covered. */
+  embeddingCoverage?: { format: string; dimensions: number; found: number; missing: number };
 };
 
 export type TrainEvent =
@@ -86,11 +93,20 @@ export type TrainEvent =
       resumedFrom?: RunPosition;
     }
   | {
+      /** Pretrained vectors were read: how much of the vocabulary they cover. */
+      type: 'embeddings';
+      path: string;
+      dimensions: number;
+      coverage: EmbeddingCoverage;
+    }
+  | {
       type: 'step';
       epoch: number;
       step: number;
       stepsPerEpoch: number;
       loss: number;
+      /** The rate this step was taken with. */
+      learningRate: number;
       /** Training throughput of this epoch so far (since the resume, if it resumed). */
       samplesPerSecond: number;
     }
