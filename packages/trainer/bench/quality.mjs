@@ -24,6 +24,15 @@ const { values } = parseArgs({
     limit: { type: 'string' },
     'eval-every': { type: 'string' },
     out: { type: 'string' },
+    embeddings: { type: 'string' },
+    'keep-missing': { type: 'string' },
+    'freeze-epochs': { type: 'string' },
+    'class-weight': { type: 'string' },
+    threshold: { type: 'string' },
+    'lr-schedule': { type: 'string' },
+    'warmup-steps': { type: 'string' },
+    'weight-decay': { type: 'string' },
+    'max-vocab': { type: 'string' },
   },
 });
 const number = (v) => (v === undefined ? undefined : Number(v));
@@ -54,11 +63,32 @@ for (const seed of values.seeds.split(',').map(Number)) {
     evalEvery: number(values['eval-every']),
     model: JSON.parse(values.model),
     pipeline: JSON.parse(values.pipeline),
+    ...(values['max-vocab'] && { vocabulary: { maxSize: Number(values['max-vocab']) } }),
+    ...(values.embeddings && {
+      embeddings: { path: values.embeddings, keepMissing: number(values['keep-missing']) },
+    }),
+    ...(values['freeze-epochs'] && { freezeEmbeddings: { epochs: Number(values['freeze-epochs']) } }),
+    ...(values['class-weight'] && {
+      classWeight:
+        values['class-weight'] === 'balanced' ? 'balanced' : values['class-weight'].split(',').map(Number),
+    }),
+    ...(values.threshold && {
+      threshold: values.threshold === 'auto' ? 'auto' : Number(values.threshold),
+    }),
+    ...(values['lr-schedule'] && { lrSchedule: values['lr-schedule'] }),
+    warmupSteps: number(values['warmup-steps']),
+    weightDecay: number(values['weight-decay']),
     outDir: join(tmpdir(), `lstmkit-quality-${process.pid}-${seed}`),
     onEvent: (e) => {
       if (e.type === 'evaluation') {
         process.stderr.write(
           `seed ${seed} epoch ${e.epoch} step ${e.step}: train loss ${e.train.loss.toFixed(4)} acc ${e.train.accuracy.toFixed(3)} | val loss ${e.validation.loss.toFixed(4)} acc ${e.validation.accuracy.toFixed(3)}${e.improved ? ' *' : ''}\n`,
+        );
+      }
+      if (e.type === 'embeddings') {
+        const c = e.coverage;
+        process.stderr.write(
+          `embeddings ${e.dimensions}-d: ${c.found}/${c.words} words found (${(100 * c.tokenCoverage).toFixed(1)}% of tokens); top missing: ${c.topMissing.slice(0, 8).map((m) => m.word).join(' ')}\n`,
         );
       }
       if (e.type === 'epoch')
@@ -70,6 +100,7 @@ for (const seed of values.seeds.split(',').map(Number)) {
     testAccuracy: result.test.accuracy,
     testF1: result.test.f1,
     testAuc: result.test.rocAuc,
+    threshold: result.threshold,
     validationAccuracy: result.validation.accuracy,
     bestEpoch: result.bestEpoch,
     epochsRun: result.epochsRun,

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pipelinePresets } from '@lstmkit/preprocess';
 import { describe, expect, it } from 'vitest';
 import { recipes, resolveRunConfig, trainDefaults, trainLimits } from './config.js';
+import { lrScheduleDefaults } from './lr-schedule.js';
 
 describe('resolveRunConfig', () => {
   it('is the preset recipe and the defaults, with one sequence length', () => {
@@ -23,6 +24,11 @@ describe('resolveRunConfig', () => {
       patience: 3,
       seed: 42,
       split: { source: 'seeded', seed: 42, fractions: [0.8, 0.1, 0.1], stratify: true },
+      freezeEmbeddings: 0,
+      threshold: 0.5,
+      thresholdMetric: 'f1',
+      lrSchedule: { type: 'constant', ...lrScheduleDefaults },
+      weightDecay: 0,
     });
     expect(config.pipeline.sequence.length).toBe(50);
     expect(resolveRunConfig().pipeline.sequence.length).toBe(64);
@@ -50,6 +56,13 @@ describe('resolveRunConfig', () => {
       message({ pipeline: { sequence: { length: trainLimits.sequenceLength.max + 1 } } }),
     ).toMatch(/pipeline.sequence.length/);
     expect(message({ preset: 'big' as never })).toMatch(/'textbook' or 'default'/);
+    expect(message({ freezeEmbeddings: true })).toMatch(/'freezeEmbeddings' must be used with/);
+    expect(message({ initFrom: 'b', embeddings: 'v.txt' })).toMatch(
+      /'embeddings' must be left out/,
+    );
+    expect(message({ initFrom: 'b', model: { layers: 2 } })).toMatch(/'model' must be left out/);
+    expect(message({ threshold: 1 })).toMatch(/'threshold' must be 'auto' or a number in \(0, 1\)/);
+    expect(message({ weightDecay: 1 })).toMatch(/'weightDecay' must be below 1/);
   });
 });
 

@@ -10,7 +10,7 @@ import {
 } from '@lstmkit/model';
 import { ATOMIC_TEMP, writeFileAtomic } from './atomic-write.js';
 import { type HistoryRow, historyToJsonl } from './history.js';
-import { renderTrainingSvg } from './plot.js';
+import { type LearningRatePlot, renderTrainingSvg } from './plot.js';
 import { runStateStrangers } from './run-state.js';
 
 /**
@@ -80,10 +80,11 @@ export async function writeHistory(
   paths: OutputPaths,
   rows: readonly HistoryRow[],
   title: string,
+  learningRates?: LearningRatePlot,
 ): Promise<void> {
   await mkdir(paths.reportDir, { recursive: true });
   await writeFileAtomic(paths.historyPath, historyToJsonl(rows));
-  await writeFileAtomic(paths.plotPath, renderTrainingSvg(rows, title));
+  await writeFileAtomic(paths.plotPath, renderTrainingSvg(rows, title, learningRates));
 }
 
 export async function writeReport(

@@ -1,23 +1,42 @@
 import type { HistoryRow } from './history.js';
+import type { LearningRateSeries } from './lr-schedule.js';
 
 const WIDTH = 960;
 const HEIGHT = 400;
 const PANEL = { top: 68, bottom: 56, left: 64, right: 24 };
-const COLORS = { train: '#1f77b4', validation: '#d95f02', best: '#6b7280' };
+const COLORS = { train: '#1f77b4', validation: '#d95f02', best: '#6b7280', rate: '#2a9d8f' };
+/** Change points drawn in the learning-rate panel at most (a cosine run changes every step). */
+const MAX_RATE_POINTS = 1000;
 
 interface Series {
   name: string;
   color: string;
   points: [number, number][];
   dashed?: boolean;
+  /** A dot per point (evaluations); off for the per-step learning rate. */
+  markers?: boolean;
+}
+
+/** The rate of every step, for a third panel when it was not constant. */
+export interface LearningRatePlot {
+  series: LearningRateSeries;
+  stepsPerEpoch: number;
+  /** Steps trained so far: the last rate is drawn up to here. */
+  steps: number;
 }
 
 /**
  * A self-contained SVG with two panels, loss and accuracy against epochs, for training (running
- * mean since the previous evaluation) and validation, with the best checkpoint marked.
+ * mean since the previous evaluation) and validation, with the best checkpoint marked; a third
+ * shows the learning rate per step when a schedule changed it.
  */
-export function renderTrainingSvg(rows: readonly HistoryRow[], title = 'Training history'): string {
-  const panelWidth = WIDTH / 2;
+export function renderTrainingSvg(
+  rows: readonly HistoryRow[],
+  title = 'Training history',
+  learningRates?: LearningRatePlot,
+): string {
+  const showRate = learningRates !== undefined && learningRates.series.length > 1;
+  const panelWidth = WIDTH / (showRate ? 3 : 2);
   const best = rows.reduce<HistoryRow | undefined>(
     (acc, row) => (row.improved ? row : acc),
     undefined,
@@ -46,6 +65,23 @@ export function renderTrainingSvg(rows: readonly HistoryRow[], title = 'Training
     best?.epochs,
     true,
   );
+  const ratePanel = showRate
+    ? renderPanel(
+        2 * panelWidth,
+        panelWidth,
+        'Learning rate',
+        [
+          {
+            name: 'learning rate',
+            color: COLORS.rate,
+            points: ratePoints(learningRates!),
+            markers: false,
+          },
+        ],
+        best?.epochs,
+        false,
+      )
+    : '';
   const legendItems: [string, string, boolean][] = [
     ['training', COLORS.train, false],
     ['validation', COLORS.validation, false],
@@ -65,6 +101,7 @@ export function renderTrainingSvg(rows: readonly HistoryRow[], title = 'Training
     legend,
     lossPanel,
     accuracyPanel,
+    ratePanel,
     rows.length === 0
       ? `<text x="${WIDTH / 2}" y="${HEIGHT / 2}" text-anchor="middle">no evaluations yet</text>`
       : '',
@@ -143,7 +180,7 @@ function renderPanel(
     const path = points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
     parts.push(
       `<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="2.5" stroke-linejoin="round"/>`,
-      ...points.map(
+      ...(s.markers === false ? [] : points).map(
         ([x, y]) =>
           `<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${s.color}"><title>${s.name}: ${fmt(y)} at epoch ${fmt(x)}</title></circle>`,
       ),
@@ -151,6 +188,18 @@ function renderPanel(
   }
   parts.push('</g>');
   return parts.join('\n');
+}
+
+/** A step function against epochs: each rate holds until the next change. */
+function ratePoints({ series, stepsPerEpoch, steps }: LearningRatePlot): [number, number][] {
+  const stride = Math.ceil(series.length / MAX_RATE_POINTS);
+  const kept = series.filter((_, i) => i % stride === 0 || i === series.length - 1);
+  const points: [number, number][] = [];
+  kept.forEach(([step, rate], i) => {
+    const until = kept[i + 1]?.[0] ?? Math.max(steps, step + 1);
+    points.push([step / stepsPerEpoch, rate], [until / stepsPerEpoch, rate]);
+  });
+  return points;
 }
 
 /** Round tick values (1, 2 or 5 times a power of ten) covering [min, max]. */

@@ -232,7 +232,11 @@ async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> 
     });
     o.onEvent({ type: 'checkpoint', ...at, dir: paths.bundleDir, validationLoss: validation.loss });
   }
-  await writeHistory(paths, progress.history, runTitle(run));
+  await writeHistory(paths, progress.history, runTitle(run), {
+    series: progress.learningRates,
+    stepsPerEpoch: run.stepsPerEpoch,
+    steps: progress.globalStep,
+  });
   return outcome.stop;
 }
 
