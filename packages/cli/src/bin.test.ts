@@ -48,6 +48,18 @@ describe('lstmkit (built bin)', () => {
     [['train', '--data', 'x.tsv', '--out', 'o', '--epoch', '3'], /unknown option '--epoch'/],
     [['train', '--data', 'x.tsv'], /missing required flag --out/],
     [['train', '--data', 'x.tsv', '--out', 'o', '--text-column', 't'], /apply to CSV data only/],
+    [
+      ['train', '--data', 'x.tsv', '--out', 'o', '--threshold', '1.5'],
+      /expected 'auto' or a number/,
+    ],
+    [
+      ['train', '--data', 'x.tsv', '--out', 'o', '--class-weight', '1,-2'],
+      /one weight >= 0 per label/,
+    ],
+    [
+      ['train', '--data', 'x.tsv', '--out', 'o', '--lr-schedule', 'step'],
+      /must be one of constant/,
+    ],
     [['predict', 'hello'], /missing required flag --model/],
     [['predict', '--model', 'm', '--file', 'f', 'text'], /not both/],
     [['serve', '--model', 'm', '--port', '70000'], /invalid value '70000' for --port/],
@@ -292,6 +304,132 @@ describe('lstmkit (built bin)', () => {
       expect(result.stderr).toContain('serving');
       expect(body).toMatchObject({ labels: expect.any(Array) });
     });
+  });
+
+  describe('pretrained embeddings, class weights, threshold, schedules, fine-tuning', () => {
+    const dir = tempDir();
+    const data = join(dir, 'tiny.tsv');
+    const vectors = join(dir, 'vectors.txt');
+    const out = join(dir, 'glove-model');
+    let train: Awaited<ReturnType<typeof runBin>>;
+
+    beforeAll(async () => {
+      writeTsv(dir, 'tiny.tsv', 160);
+      // 3-d vectors: 'great' is not in the data, 'awful' and 'the' are; the rest are missing
+      writeFileSync(vectors, 'great 1 0 0\nawful -1 0 0\nthe 0 1 0\n');
+      train = await runBin(
+        [
+          'train',
+          '--data',
+          data,
+          '--out',
+          out,
+          '--epochs',
+          '2',
+          '--hidden-size',
+          '8',
+          '--batch-size',
+          '16',
+          '--seed',
+          '7',
+          '--embeddings',
+          'vectors.txt',
+          '--freeze-embeddings',
+          '1',
+          '--class-weight',
+          'balanced',
+          '--threshold',
+          'auto',
+          '--lr-schedule',
+          'cosine',
+          '--warmup-steps',
+          '3',
+          '--weight-decay',
+          '0.01',
+        ],
+        { cwd: dir },
+      );
+    }, 120_000);
+
+    it('trains with them, reports coverage and the chosen threshold', () => {
+      expect(train.code, train.stderr).toBe(0);
+      expect(train.stderr).toMatch(
+        /^vectors +3-d from vectors\.txt: 2 of 20 words .*most frequent missing: /m,
+      );
+      expect(train.stdout).toMatch(/threshold\s+0\.\d{3}\s+P\(pos\) >= it predicts pos/);
+      expect(train.stdout).toMatch(/macro avg\s+\d\.\d{3}/);
+      const bundle = JSON.parse(readFileSync(join(out, 'bundle.json'), 'utf8'));
+      expect(bundle.modelConfig.embeddingDim).toBe(3);
+      expect(bundle.threshold).toBeGreaterThan(0);
+      expect(bundle.training).toMatchObject({
+        classWeight: [1, 1],
+        weightDecay: 0.01,
+        freezeEmbeddingEpochs: 1,
+        lrSchedule: { type: 'cosine', warmupSteps: 3 },
+        embeddings: { path: vectors, dimensions: 3, found: 2 },
+      });
+    });
+
+    it('evaluate uses the stored threshold and shows per-class scores', async () => {
+      const result = await runBin(['evaluate', '--model', out, '--data', data, '--split', 'all']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/threshold\s+0\.\d{3}/);
+      expect(result.stdout).toMatch(/^ +pos +\d\.\d{3} +\d\.\d{3} +\d\.\d{3} +80$/m);
+      expect(result.stdout).toMatch(/weighted avg/);
+    });
+
+    it('--init-from fine-tunes the bundle; other labels are refused with a clear error', async () => {
+      const tuned = join(dir, 'tuned');
+      const result = await runBin(
+        [
+          'train',
+          '--data',
+          data,
+          '--out',
+          tuned,
+          '--epochs',
+          '1',
+          '--init-from',
+          out,
+          '--lr',
+          '0.0005',
+        ],
+        { cwd: dir },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const parent = readFileSync(join(out, 'preprocess.json'), 'utf8');
+      expect(readFileSync(join(tuned, 'preprocess.json'), 'utf8')).toBe(parent);
+      const other = join(dir, 'other.tsv');
+      writeFileSync(other, 'fine\tpos\nso so\tmeh\nbad\tpos\nok\tmeh\n'.repeat(10));
+      const refused = await runBin([
+        'train',
+        '--data',
+        other,
+        '--out',
+        join(dir, 'x'),
+        '--init-from',
+        out,
+      ]);
+      expect(refused.code).toBe(1);
+      // train reports the data it loaded first
+      expectOneLineError(
+        refused.stderr.slice(refused.stderr.indexOf('error: ')),
+        /not in the bundle: 'meh'; not in the data: 'neg'/,
+      );
+      const contradiction = await runBin([
+        'train',
+        '--data',
+        data,
+        '--out',
+        join(dir, 'y'),
+        '--init-from',
+        out,
+        '--embeddings',
+        vectors,
+      ]);
+      expect(contradiction.code).toBe(2);
+      expectOneLineError(contradiction.stderr, /--init-from and --embeddings contradict/);
+    }, 120_000);
   });
 
   it('stops cleanly on Ctrl-C, keeps the best checkpoint, and --resume continues', async () => {

@@ -29,6 +29,7 @@ const { values } = parseArgs({
     'freeze-epochs': { type: 'string' },
     'class-weight': { type: 'string' },
     threshold: { type: 'string' },
+    'threshold-metric': { type: 'string' },
     'lr-schedule': { type: 'string' },
     'warmup-steps': { type: 'string' },
     'weight-decay': { type: 'string' },
@@ -75,6 +76,7 @@ for (const seed of values.seeds.split(',').map(Number)) {
     ...(values.threshold && {
       threshold: values.threshold === 'auto' ? 'auto' : Number(values.threshold),
     }),
+    ...(values['threshold-metric'] && { thresholdMetric: values['threshold-metric'] }),
     ...(values['lr-schedule'] && { lrSchedule: values['lr-schedule'] }),
     warmupSteps: number(values['warmup-steps']),
     weightDecay: number(values['weight-decay']),

@@ -30,6 +30,8 @@ import type { ClassWeightOption } from './class-weights.js';
 import { type LrSchedule, type LrScheduleOption, resolveLrSchedule } from './lr-schedule.js';
 import type { ThresholdMetric } from './threshold.js';
 
+export type { LrScheduleName, LrScheduleOption } from './lr-schedule.js';
+export type { ClassWeightOption, ThresholdMetric };
 export { type PresetName, presetNames };
 
 /** Every training default, in one place. */

@@ -1,4 +1,5 @@
 export { isLstmkitError, LstmkitError } from '@lstmkit/preprocess';
+export type { ClassWeightOption } from './class-weights.js';
 export {
   optionHelp,
   type PipelineOverrides,
@@ -15,11 +16,20 @@ export {
   trainDefaults,
   trainLimits,
 } from './config.js';
+export type { EmbeddingCoverage } from './embedding-matrix.js';
 export { evaluate } from './evaluate.js';
+export {
+  type LrScheduleName,
+  type LrScheduleOption,
+  lrScheduleDefaults,
+} from './lr-schedule.js';
 export { computeMetrics } from './metrics.js';
 export { checkOutputs, type OutputPaths } from './outputs.js';
+export { selectThreshold, type ThresholdChoice, type ThresholdMetric } from './threshold.js';
 export { train } from './train.js';
 export type {
+  AveragedScores,
+  ClassScores,
   Metrics,
   RunPosition,
   TrainEvent,

@@ -74,9 +74,9 @@ async function trainInto(
   options: TrainOptions,
   initial: Bundle | undefined,
 ): Promise<TrainResult> {
-  const { config } = o;
+  const given = o.config;
   const numClasses = o.dataset.labelNames.length;
-  const splits = o.splits ?? splitDataset(o.dataset.examples, splitOptionsOf(config.split));
+  const splits = o.splits ?? splitDataset(o.dataset.examples, splitOptionsOf(given.split));
   checkSplits(splits, numClasses);
 
   const saved = o.resume ? await readRunState(paths.runDir) : undefined;
@@ -86,18 +86,18 @@ async function trainInto(
     : (initial?.pipeline ??
       TextPipeline.fit(
         splits.train.map((e) => e.text),
-        config.pipeline,
-        config.vocabulary,
+        given.pipeline,
+        given.vocabulary,
       ));
   // A resumed run has its embedding in the saved weights: the file is not read again.
   let pretrained: PretrainedEmbeddings | undefined;
-  if (config.embeddings && !saved) {
-    const seed = deriveSeed(config.seed, EMBEDDING_STREAM);
-    const { path, keepMissing } = config.embeddings;
+  if (given.embeddings && !saved) {
+    const seed = deriveSeed(given.seed, EMBEDDING_STREAM);
+    const { path, keepMissing } = given.embeddings;
     pretrained = await loadPretrainedEmbeddings(path, pipeline, keepMissing, seed);
     pipeline = pretrained.pipeline;
   }
-  const embeddings = saved?.embeddings ?? (pretrained && embeddingsRecord(config, pretrained));
+  const embeddings = saved?.embeddings ?? (pretrained && embeddingsRecord(given, pretrained));
   if (embeddings) {
     const asked = options.model?.embeddingDim;
     if (asked !== undefined && asked !== embeddings.dimensions) {
@@ -112,11 +112,14 @@ async function trainInto(
   const modelConfig: ModelConfig = initial
     ? initial.modelConfig
     : {
-        ...config.model,
+        ...given.model,
         ...(embeddings && { embeddingDim: embeddings.dimensions }),
         vocabSize: pipeline.vocabulary.size,
         numClasses,
       };
+  // The config as trained: a fine-tuned bundle's model and pipeline, the vectors' size.
+  const { vocabSize: _v, numClasses: _n, ...trainedModel } = modelConfig;
+  const config: RunConfig = { ...given, model: trainedModel, pipeline: pipeline.config };
   const fingerprint = runFingerprint(config, o.dataset.labelNames, splits);
   if (saved && saved.fingerprint !== fingerprint) {
     throw new LstmkitError(

@@ -63,6 +63,9 @@ export async function runEvaluate(
           data: dataset.name,
           split: flags.split,
           labelNames: labels,
+          ...(classifier.bundle.threshold !== undefined && {
+            threshold: classifier.bundle.threshold,
+          }),
           ...metrics,
         }),
       );
@@ -72,7 +75,7 @@ export async function runEvaluate(
     ctx.print(
       `${s.bold('Evaluation')} ${s.dim(`of ${ctx.displayPath(classifier.bundle.dir)} on ${dataset.name}, ${splitNote}`)}`,
     );
-    ctx.print(renderMetrics(metrics, labels, s).join('\n'));
+    ctx.print(renderMetrics(metrics, labels, s, 2, classifier.bundle.threshold).join('\n'));
   } finally {
     classifier.dispose();
   }

@@ -2,7 +2,7 @@ import { optionHelp, presetNames, trainDefaults, trainLimits } from '@lstmkit/tr
 import { Command, Option } from 'commander';
 import type { Context } from '../context.js';
 import { addDataOptions, backendOption } from '../options/data-options.js';
-import { integerIn, numberIn } from '../options/flag-parsers.js';
+import { classWeight, integerIn, numberIn, threshold } from '../options/flag-parsers.js';
 import { requireFlags } from '../options/required.js';
 import { type TrainFlags, trainOptionsFrom } from '../options/train-options.js';
 
@@ -14,6 +14,13 @@ Examples:
   # a CSV file, a bidirectional model, longer sequences
   $ lstmkit train --data reviews.csv --text-column review --label-column sentiment \\
       --arch bilstm --seq-len 120 --out runs/reviews
+
+  # pretrained GloVe vectors, fixed for 2 epochs, then fine-tuned; tune the threshold
+  $ lstmkit train --data imdb-50k --embeddings glove.6B.100d.txt.gz --freeze-embeddings 2 \\
+      --threshold auto --out runs/imdb-glove
+
+  # adapt a trained model to new data (same labels; its vocabulary is kept)
+  $ lstmkit train --data new-reviews.tsv --init-from runs/reviews --lr 0.0003 --out runs/adapted
 
   # continue an interrupted run (Ctrl-C keeps the best checkpoint and the run state)
   $ lstmkit train --data uci-sentiment --preset textbook --out runs/textbook --resume
@@ -93,7 +100,33 @@ export function trainCommand(ctx: Context): Command {
     .option('--patience <n>', optionHelp.patience, sizeIn(limits.patience))
     .option('--eval-every <n>', optionHelp.evalEvery, integerIn(1))
     .option('--seed <n>', optionHelp.seed, sizeIn(limits.seed))
+    .addOption(
+      new Option('--lr-schedule <name>', optionHelp.lrSchedule).choices([
+        'constant',
+        'plateau',
+        'cosine',
+      ]),
+    )
+    .option('--warmup-steps <n>', optionHelp.warmupSteps, sizeIn(limits.warmupSteps))
+    .option('--weight-decay <x>', optionHelp.weightDecay, numberIn(0, 1, { exclusiveMax: true }))
+    .option('--class-weight <balanced|w,...>', optionHelp.classWeight, classWeight)
     .addOption(backendOption())
+    .optionsGroup('Pretrained embeddings and fine-tuning:')
+    .option('--embeddings <file>', optionHelp.embeddings)
+    .option('--missing-min-count <n>', optionHelp.missingMinCount, sizeIn(limits.missingMinCount))
+    .option(
+      '--freeze-embeddings [epochs]',
+      optionHelp.freezeEmbeddings,
+      sizeIn(limits.freezeEmbeddingEpochs),
+    )
+    .option('--init-from <bundle>', optionHelp.initFrom)
+    .optionsGroup('Decision (binary models):')
+    .option('--threshold <auto|x>', optionHelp.threshold, threshold)
+    .addOption(
+      new Option('--threshold-metric <name>', optionHelp.thresholdMetric)
+        .choices(['f1', 'accuracy'])
+        .default(trainDefaults.thresholdMetric),
+    )
     .optionsGroup('Options:')
     .addHelpText('after', examples)
     .action(async (flags: TrainFlags) => {

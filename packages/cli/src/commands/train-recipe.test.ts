@@ -26,4 +26,18 @@ describe('describeRecipe', () => {
     expect(recipe.model).toContain('20 tokens');
     expect(recipe.training).toBe('batch 32 · lr 0.001 · 1 epoch · no early stopping · seed 42');
   });
+
+  it('says what the training features change', () => {
+    const recipe = describeRecipe({
+      ...textbookStartConfig,
+      embeddings: { path: 'v.txt', keepMissing: 0 },
+      lrSchedule: { ...textbookStartConfig.lrSchedule, type: 'cosine', warmupSteps: 100 },
+      weightDecay: 0.01,
+      classWeight: 'balanced',
+    });
+    expect(recipe.model).toContain('embedding 50 (pretrained)');
+    expect(recipe.training).toBe(
+      'batch 32 · lr 0.001 (cosine, warmup 100) · weight decay 0.01 · class weight balanced · 3 epochs · patience 3 · seed 42',
+    );
+  });
 });

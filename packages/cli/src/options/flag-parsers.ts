@@ -42,3 +42,25 @@ export function numberIn(
 export function port(value: string): number {
   return integerIn(0, 65_535)(value);
 }
+
+/** `balanced`, or one non-negative weight per label in label order: `1,3.5`. */
+export function classWeight(value: string): 'balanced' | number[] {
+  if (value.trim() === 'balanced') return 'balanced';
+  const weights = value.split(',').map((w) => (w.trim() === '' ? Number.NaN : Number(w)));
+  if (weights.length < 2 || weights.some((w) => !Number.isFinite(w) || w < 0)) {
+    throw new InvalidArgumentError(
+      `expected 'balanced' or one weight >= 0 per label (e.g. 1,3), got '${value}'.`,
+    );
+  }
+  return weights;
+}
+
+/** `auto` or a probability threshold in (0, 1). */
+export function threshold(value: string): 'auto' | number {
+  if (value.trim() === 'auto') return 'auto';
+  const n = Number(value);
+  if (value.trim() === '' || !(n > 0 && n < 1)) {
+    throw new InvalidArgumentError(`expected 'auto' or a number in (0, 1), got '${value}'.`);
+  }
+  return n;
+}

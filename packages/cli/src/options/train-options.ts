@@ -1,7 +1,12 @@
 import { resolve } from 'node:path';
 import type { Arch, Head, ModelConfig } from '@lstmkit/model/config';
 import type { VocabularyOptions } from '@lstmkit/preprocess';
-import type { PresetName } from '@lstmkit/trainer/config';
+import type {
+  ClassWeightOption,
+  LrScheduleName,
+  PresetName,
+  RunOverrides,
+} from '@lstmkit/trainer/config';
 import { usageError } from '../errors/cli-error.js';
 import { type BackendFlag, type DataFlags, loadOptionsFrom } from './data-options.js';
 
@@ -32,7 +37,32 @@ export interface TrainFlags extends DataFlags {
   resume?: boolean;
   force?: boolean;
   json?: boolean;
+  embeddings?: string;
+  missingMinCount?: number;
+  /** `true` without a value: frozen for the whole run. */
+  freezeEmbeddings?: true | number;
+  classWeight?: ClassWeightOption;
+  threshold?: 'auto' | number;
+  thresholdMetric?: 'f1' | 'accuracy';
+  lrSchedule?: LrScheduleName;
+  warmupSteps?: number;
+  weightDecay?: number;
+  initFrom?: string;
 }
+
+/** The options of `@lstmkit/trainer` that `lstmkit train` passes through as given. */
+export type TrainFeatureOptions = Pick<
+  RunOverrides,
+  | 'embeddings'
+  | 'freezeEmbeddings'
+  | 'classWeight'
+  | 'threshold'
+  | 'thresholdMetric'
+  | 'lrSchedule'
+  | 'warmupSteps'
+  | 'weightDecay'
+  | 'initFrom'
+>;
 
 /** Validated options for a training run: only what the user set, so library defaults apply. */
 export interface TrainCliOptions {
@@ -53,6 +83,7 @@ export interface TrainCliOptions {
   resume: boolean;
   force: boolean;
   json: boolean;
+  features: TrainFeatureOptions;
 }
 
 function defined<T extends object>(value: T): T {
@@ -99,5 +130,39 @@ export function trainOptionsFrom(flags: TrainFlags, cwd: string): TrainCliOption
     resume: flags.resume === true,
     force: flags.force === true,
     json: flags.json === true,
+    features: featureOptionsFrom(flags, cwd),
+  });
+}
+
+function featureOptionsFrom(flags: TrainFlags, cwd: string): TrainFeatureOptions {
+  if (flags.missingMinCount !== undefined && flags.embeddings === undefined) {
+    throw usageError('--missing-min-count needs --embeddings');
+  }
+  if (flags.initFrom !== undefined && flags.embeddings !== undefined) {
+    throw usageError(
+      '--init-from and --embeddings contradict each other',
+      'the bundle of --init-from brings its own embedding',
+    );
+  }
+  const embeddings = flags.embeddings && resolve(cwd, flags.embeddings);
+  return defined({
+    embeddings:
+      embeddings &&
+      (flags.missingMinCount === undefined
+        ? embeddings
+        : { path: embeddings, keepMissing: flags.missingMinCount }),
+    freezeEmbeddings:
+      flags.freezeEmbeddings === undefined
+        ? undefined
+        : flags.freezeEmbeddings === true
+          ? true
+          : { epochs: flags.freezeEmbeddings },
+    classWeight: flags.classWeight,
+    threshold: flags.threshold,
+    thresholdMetric: flags.thresholdMetric,
+    lrSchedule: flags.lrSchedule,
+    warmupSteps: flags.warmupSteps,
+    weightDecay: flags.weightDecay,
+    initFrom: flags.initFrom && resolve(cwd, flags.initFrom),
   });
 }

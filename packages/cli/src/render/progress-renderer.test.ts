@@ -29,6 +29,12 @@ const metrics = {
   precision: 0.75,
   recall: 0.7,
   f1: 0.72,
+  perClass: [
+    { precision: 0.67, recall: 0.8, f1: 0.73, support: 5 },
+    { precision: 0.75, recall: 0.6, f1: 0.67, support: 5 },
+  ],
+  macro: { precision: 0.71, recall: 0.7, f1: 0.7 },
+  weighted: { precision: 0.71, recall: 0.7, f1: 0.7 },
   confusionMatrix: [
     [4, 1],
     [2, 3],
@@ -45,6 +51,7 @@ function epochEvents(epoch: number, steps: number): TrainEvent[] {
       step,
       stepsPerEpoch: steps,
       loss: 0.7 - step * 0.01,
+      learningRate: 0.001,
       samplesPerSecond: 40,
     });
   }
@@ -160,6 +167,7 @@ describe('ProgressRenderer', () => {
       step: 1,
       stepsPerEpoch: 4,
       loss: 0.69,
+      learningRate: 0.001,
       samplesPerSecond: 1234,
     });
     const last = output.split('\r').at(-1) ?? '';
