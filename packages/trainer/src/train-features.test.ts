@@ -5,7 +5,12 @@ import { Classifier, loadBundle } from '@lstmkit/model';
 import { splitDataset } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomLabelDataset, separableDataset, tinyModel } from './__fixtures__/separable.js';
+import {
+  randomLabelDataset,
+  separableDataset,
+  tinyModel,
+  tinyRunOptions,
+} from './__fixtures__/separable.js';
 import { evaluate } from './evaluate.js';
 import { train } from './train.js';
 import type { TrainEvent, TrainOptions } from './types.js';
@@ -32,17 +37,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const base = (name: string, overrides: Partial<TrainOptions> = {}): TrainOptions => ({
-  dataset: separableDataset(400, 1),
-  preset: 'textbook',
-  pipeline: { sequence: { length: 16, padding: 'pre', truncating: 'post' } },
-  model: tinyModel,
-  epochs: 3,
-  learningRate: 0.02,
-  seed: 7,
-  outDir: join(root, name),
-  ...overrides,
-});
+const base = (name: string, overrides: Partial<TrainOptions> = {}): TrainOptions =>
+  tinyRunOptions(join(root, name), overrides);
 
 async function embeddingRows(dir: string): Promise<{ rows: Map<string, number[]> }> {
   const bundle = await loadBundle(dir);

@@ -1,4 +1,5 @@
 import { createRng, type Dataset, type Example } from '@lstmkit/preprocess';
+import type { TrainOptions } from '../types.js';
 
 const POSITIVE = ['great', 'good', 'love', 'excellent', 'nice', 'happy', 'fine', 'wonderful'];
 const NEGATIVE = ['bad', 'awful', 'hate', 'poor', 'terrible', 'sad', 'broken', 'worst'];
@@ -58,3 +59,21 @@ export const tinyModel = {
   recurrentDropout: 0,
   recurrentInitializer: 'glorotUniform',
 } as const;
+
+/** A run of the tiny model on separable data that trains in well under a second. */
+export function tinyRunOptions(
+  outDir: string,
+  overrides: Partial<TrainOptions> = {},
+): TrainOptions {
+  return {
+    dataset: separableDataset(400, 1),
+    preset: 'textbook',
+    pipeline: { sequence: { length: 16, padding: 'pre', truncating: 'post' } },
+    model: tinyModel,
+    epochs: 3,
+    learningRate: 0.02,
+    seed: 7,
+    outDir,
+    ...overrides,
+  };
+}
