@@ -362,11 +362,14 @@ describe('lstmkit (built bin)', () => {
       expect(bundle.modelConfig.embeddingDim).toBe(3);
       expect(bundle.threshold).toBeGreaterThan(0);
       expect(bundle.training).toMatchObject({
-        classWeight: [1, 1],
+        classWeight: 'balanced',
+        classWeights: [1, 1],
         weightDecay: 0.01,
-        freezeEmbeddingEpochs: 1,
+        freezeEmbeddings: 1,
         lrSchedule: { type: 'cosine', warmupSteps: 3 },
-        embeddings: { path: vectors, dimensions: 3, found: 2 },
+        embeddings: { path: vectors, keepMissing: 0 },
+        embeddingCoverage: { dimensions: 3, found: 2 },
+        model: { embeddingDim: 3 },
       });
     });
 
