@@ -262,3 +262,40 @@ export function weightGrads(
     for (let j = 0; j < H; j += 4) gemm4(ht + (<usize>(j * n + k0) << 2), n, panel, G, du + <usize>j * rowG, G, G, kc);
   }
 }
+
+/** Σ x² over n floats (n a multiple of 4), for the global gradient norm. */
+export function sumSquares(x: usize, n: i32): f64 {
+  let acc = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    acc = f32x4.add(acc, f32x4.mul(v, v));
+  }
+  return <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1) +
+    <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+}
+
+/**
+ * One Adam update of n floats (n a multiple of 4) in tfjs's order of f32 operations, on the
+ * gradient scaled by `scale` (global-norm clipping): m = b1·m + (1-b1)·g, v = b2·v + (1-b2)·g²,
+ * p += -lr · (m / c1) / (sqrt(v / c2) + eps), where c1 = 1 - b1^t and c2 = 1 - b2^t.
+ */
+export function adam(
+  p: usize, g: usize, m: usize, v: usize, n: i32, scale: f32,
+  b1: f32, b2: f32, c1: f32, c2: f32, lr: f32, eps: f32,
+): void {
+  const vScale = f32x4.splat(scale);
+  const vb1 = f32x4.splat(b1), vb1c = f32x4.splat(<f32>1 - b1);
+  const vb2 = f32x4.splat(b2), vb2c = f32x4.splat(<f32>1 - b2);
+  const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2);
+  const vlr = f32x4.splat(-lr), veps = f32x4.splat(eps);
+  for (let i = 0; i < n; i += 4) {
+    const at = <usize>i << 2;
+    const gi = f32x4.mul(v128.load(g + at), vScale);
+    const mi = f32x4.add(f32x4.mul(v128.load(m + at), vb1), f32x4.mul(gi, vb1c));
+    const vi = f32x4.add(f32x4.mul(v128.load(v + at), vb2), f32x4.mul(f32x4.mul(gi, gi), vb2c));
+    v128.store(m + at, mi);
+    v128.store(v + at, vi);
+    const step = f32x4.div(f32x4.div(mi, vc1), f32x4.add(f32x4.sqrt(f32x4.div(vi, vc2)), veps));
+    v128.store(p + at, f32x4.add(f32x4.mul(step, vlr), v128.load(p + at)));
+  }
+}

@@ -14,6 +14,7 @@ export {
 } from './bundle';
 export { Classifier, type Prediction, type PredictOptions } from './classifier';
 export { createModel, lstmParameterCount } from './create-model';
+export { FusedAdam } from './fused/fused-adam';
 export {
   type Arch,
   type Head,

@@ -1,3 +1,4 @@
+import type { FusedAdam } from '@lstmkit/model';
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from './batching.js';
@@ -44,23 +45,6 @@ export function countCorrect(
   });
 }
 
-/**
- * Scale all gradients by clipNorm / max(globalNorm, clipNorm), as Keras' `clipnorm` on the
- * whole model (PyTorch's clip_grad_norm_): the direction is kept, the length capped.
- * Returns new tensors and the norm before clipping.
- */
-export function clipByGlobalNorm(
-  grads: readonly tf.Tensor[],
-  clipNorm: number,
-): { clipped: tf.Tensor[]; norm: tf.Scalar } {
-  return tf.tidy(() => {
-    const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
-    if (clipNorm <= 0) return { clipped: grads.map((g) => g.clone()), norm };
-    const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
-    return { clipped: grads.map((g) => tf.mul(g, scale)), norm };
-  });
-}
-
 export interface StepResult {
   loss: number;
   correct: number;
@@ -70,13 +54,13 @@ export interface StepResult {
 
 /**
  * One optimizer step: forward with training=true (dropout active), cross-entropy, gradients,
- * clipping by global norm, Adam update. `dropoutSeed` fixes the dropout masks: tfjs draws them
+ * then clipping by global norm and the Adam update as one WebAssembly call (FusedAdam). `dropoutSeed` fixes the dropout masks: tfjs draws them
  * from Math.random, so the step runs with Math.random temporarily seeded (the step is
  * synchronous; nothing else can observe it).
  */
 export function trainStep(
   model: tf.LayersModel,
-  optimizer: tf.Optimizer,
+  optimizer: FusedAdam,
   batch: Batch,
   numClasses: number,
   clipNorm: number,
@@ -86,6 +70,7 @@ export function trainStep(
   const originalRandom = Math.random;
   Math.random = createRng(dropoutSeed);
   let summary: tf.Tensor1D;
+  let gradientNorm = 0;
   try {
     summary = tf.tidy(() => {
       const x = tf.tensor2d(batch.ids, [batch.size, batch.columns], 'int32');
@@ -97,19 +82,18 @@ export function trainStep(
         return crossEntropy(probabilities, y, numClasses);
       }, variables);
       // Adam matches its moment slots by position: always pass gradients in one fixed order.
-      const { clipped, norm } = clipByGlobalNorm(
-        variables.map((v) => grads[v.name]!),
+      gradientNorm = optimizer.applyClippedGradients(
+        variables.map((v) => ({ name: v.name, tensor: grads[v.name]! })),
         clipNorm,
       );
-      optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: clipped[i]! })));
-      const result = tf.stack([value, correct!, norm]) as tf.Tensor1D;
+      const result = tf.stack([value, correct!]) as tf.Tensor1D;
       correct!.dispose();
       return result;
     });
   } finally {
     Math.random = originalRandom;
   }
-  const [loss, correct, gradientNorm] = summary.dataSync();
+  const [loss, correct] = summary.dataSync();
   summary.dispose();
-  return { loss: loss!, correct: correct!, gradientNorm: gradientNorm! };
+  return { loss: loss!, correct: correct!, gradientNorm };
 }

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import {
   type BackendInfo,
   createModel,
+  FusedAdam,
   initBackend,
   loadBundle,
   type ModelConfig,
@@ -15,7 +16,7 @@ import {
   splitDataset,
   TextPipeline,
 } from '@lstmkit/preprocess';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import {
   type EncodedSplit,
   encodeSplit,
@@ -80,7 +81,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     test: encodeSplit(pipeline, splits.test),
   };
   const model = createModel(modelConfig);
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = new FusedAdam(o.learningRate);
   try {
     if (saved) await restoreTensors(paths.runDir, model, optimizer);
     return await runLoop({
@@ -110,7 +111,7 @@ interface LoopContext {
   fingerprint: string;
   data: { train: EncodedSplit; validation: EncodedSplit; test: EncodedSplit };
   model: tf.LayersModel;
-  optimizer: tf.Optimizer;
+  optimizer: FusedAdam;
   saved: RunProgress | undefined;
 }
 

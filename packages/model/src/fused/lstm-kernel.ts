@@ -8,23 +8,31 @@ import { lstmWasmBase64 } from './lstm-wasm';
  * buffers (batch rows to a multiple of 4, D and H to multiples of 8, zeros in the padding).
  */
 
-interface Exports {
+export interface KernelExports {
   memory: WebAssembly.Memory;
   forward(...args: number[]): void;
   backward(...args: number[]): void;
   weightGrads(...args: number[]): void;
   tanhArray(src: number, dst: number, n: number): void;
+  sumSquares(x: number, n: number): number;
+  adam(...args: number[]): void;
 }
 
-let instance: Exports | undefined;
+let compiled: WebAssembly.Module | undefined;
+let instance: KernelExports | undefined;
 
-function wasm(): Exports {
-  if (instance === undefined) {
+/** A fresh instance of the kernel module, with its own memory (the optimizer keeps one). */
+export function instantiateKernel(): KernelExports {
+  if (compiled === undefined) {
     const bytes = Uint8Array.from(atob(lstmWasmBase64), (c) => c.charCodeAt(0));
     // Synchronous, as tfjs layers call: the module is ~7 kB, under browsers' main-thread limit.
-    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
-      .exports as unknown as Exports;
+    compiled = new WebAssembly.Module(bytes);
   }
+  return new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
+}
+
+function wasm(): KernelExports {
+  instance ??= instantiateKernel();
   return instance;
 }
 
