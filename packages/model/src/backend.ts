@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { LstmkitError } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
+import { startKernelThreads } from './fused/kernel-threads';
+import { useKernelThreads } from './fused/lstm-kernel';
 import { wasmGatherKernel } from './gather-rows';
 import { segmentSumKernels } from './unsorted-segment-sum';
 
@@ -14,31 +17,42 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export interface BackendInfo {
   name: BackendName;
   reason: string;
+  /** Threads the fused LSTM kernel runs on. */
+  kernelThreads: number;
 }
 export interface InitBackendOptions {
   /** Default: `$LSTMKIT_BACKEND`, else 'auto' (tfjs-node, else wasm, else cpu). */
   backend?: BackendName | 'auto';
   /** Receives the one line saying which backend runs. Default: a line on stderr. */
   log?: (line: string) => void;
+  /**
+   * Threads for the fused LSTM kernel (batch rows split across them; results do not depend on
+   * the count). Default: `$LSTMKIT_THREADS`, else the available cores.
+   */
+  threads?: number;
 }
 
 const BACKEND_NAMES: readonly string[] = ['tensorflow', 'wasm', 'cpu'];
 const ENV_VAR = 'LSTMKIT_BACKEND';
+const THREADS_VAR = 'LSTMKIT_THREADS';
 
 const defaultLog = (line: string) => {
   process.stderr.write(`${line}\n`);
 };
 
 /** One promise per requested backend, so repeated and concurrent calls initialise once. */
-const initialised = new Map<string, Promise<BackendInfo>>();
+const initialised = new Map<string, Promise<StartedBackend>>();
 /** The backend the application asked for last, for code that only needs "some backend". */
-let current: Promise<BackendInfo> | undefined;
+let current: Promise<unknown> | undefined;
+type StartedBackend = Omit<BackendInfo, 'kernelThreads'>;
 
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const requested = resolveRequest(options.backend);
+  const threads = resolveThreads(options.threads);
+  const log = options.log ?? defaultLog;
   let pending = initialised.get(requested);
   if (pending === undefined) {
-    pending = start(requested, options.log ?? defaultLog);
+    pending = start(requested, threads, log);
     initialised.set(requested, pending);
     // A failed attempt must not poison later ones (e.g. after installing a backend).
     pending.catch(() => initialised.delete(requested));
@@ -51,11 +65,52 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const info = await request;
   // Another caller may have switched backends since; switch back without logging again.
   if (tf.getBackend() !== info.name) await tf.setBackend(info.name);
-  return info;
+  const kernelThreads = await setKernelThreads(threads, log);
+  return { ...info, kernelThreads };
+}
+
+function resolveThreads(option: number | undefined): number {
+  const fromEnv = process.env[THREADS_VAR]?.trim();
+  const [value, source] =
+    option !== undefined
+      ? [option, 'the threads option']
+      : fromEnv
+        ? [Number(fromEnv), `${THREADS_VAR}=${fromEnv}`]
+        : [availableParallelism(), 'the available cores'];
+  if (!Number.isInteger(value) || value < 1 || value > 256) {
+    throw new LstmkitError(
+      'INVALID_THREADS',
+      `Kernel threads must be an integer from 1 to 256, got ${JSON.stringify(fromEnv ?? option)} (from ${source}).`,
+    );
+  }
+  return value;
+}
+
+/** The running kernel threads and their count (1: none, the kernel runs on the caller's). */
+let runningThreads: { stop(): Promise<void> } | undefined;
+let kernelThreadCount = 1;
+
+async function setKernelThreads(count: number, log: (line: string) => void): Promise<number> {
+  if (count === kernelThreadCount) return count;
+  useKernelThreads(undefined);
+  await runningThreads?.stop();
+  runningThreads = undefined;
+  kernelThreadCount = 1;
+  if (count > 1) {
+    try {
+      const started = await startKernelThreads(count);
+      useKernelThreads(started);
+      runningThreads = started;
+      kernelThreadCount = count;
+    } catch (error) {
+      log(`lstmkit: fused LSTM kernel on 1 thread (${count} unavailable: ${firstLine(error)})`);
+    }
+  }
+  return kernelThreadCount;
 }
 
 /** Used by loaders: keeps whatever the application initialised, else initialises the default. */
-export function ensureBackend(): Promise<BackendInfo> {
+export function ensureBackend(): Promise<unknown> {
   return current ?? initBackend();
 }
 
@@ -73,8 +128,12 @@ function resolveRequest(option: InitBackendOptions['backend']): BackendName | 'a
   });
 }
 
-async function start(requested: BackendName | 'auto', log: (line: string) => void) {
-  let info: BackendInfo & { detail: string };
+async function start(
+  requested: BackendName | 'auto',
+  threads: number,
+  log: (line: string) => void,
+): Promise<StartedBackend> {
+  let info: StartedBackend & { detail: string };
   if (requested === 'auto') {
     info = await pickAutomatically();
   } else {
@@ -88,7 +147,10 @@ async function start(requested: BackendName | 'auto', log: (line: string) => voi
     }
     info = { name: requested, reason: 'requested', detail: attempt.detail };
   }
-  log(`lstmkit: backend ${info.name} (${[info.detail, info.reason].filter(Boolean).join('; ')})`);
+  const kernel = `fused LSTM kernel ${threads} thread${threads === 1 ? '' : 's'}`;
+  log(
+    `lstmkit: backend ${info.name} (${[info.detail, kernel, info.reason].filter(Boolean).join('; ')})`,
+  );
   return { name: info.name, reason: info.reason };
 }
 
@@ -99,7 +161,7 @@ const HINTS: Record<BackendName, string> = {
   cpu: 'The cpu backend ships with @tensorflow/tfjs; check that it is installed once.',
 };
 
-async function pickAutomatically(): Promise<BackendInfo & { detail: string }> {
+async function pickAutomatically(): Promise<StartedBackend & { detail: string }> {
   const skipped: string[] = [];
   for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
     const attempt = await activate(name);

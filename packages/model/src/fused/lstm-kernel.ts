@@ -12,14 +12,30 @@ export interface KernelExports {
   memory: WebAssembly.Memory;
   forward(...args: number[]): void;
   backward(...args: number[]): void;
-  weightGrads(...args: number[]): void;
+  gatherSteps(...args: number[]): number;
+  weightGradsColumns(...args: number[]): void;
   tanhArray(src: number, dst: number, n: number): void;
   sumSquares(x: number, n: number): number;
   adam(...args: number[]): void;
 }
 
+/** The kernel functions that split their work over threads (the last two arguments: a range). */
+export type ParallelFunction = 'forward' | 'backward' | 'weightGradsColumns';
+
+/**
+ * Kernel threads (kernel-threads.ts, Node's worker_threads): one instance of the shared-memory
+ * build per thread. `run` calls `fn(...args, from, to)` with ranges[i] on thread i, the
+ * calling thread taking ranges[0], and returns when all are done.
+ */
+export interface KernelThreads {
+  readonly exports: KernelExports;
+  readonly count: number;
+  run(fn: ParallelFunction, args: readonly number[], ranges: readonly [number, number][]): void;
+}
+
 let compiled: WebAssembly.Module | undefined;
 let instance: KernelExports | undefined;
+let threads: KernelThreads | undefined;
 
 /** A fresh instance of the kernel module, with its own memory (the optimizer keeps one). */
 export function instantiateKernel(): KernelExports {
@@ -31,9 +47,34 @@ export function instantiateKernel(): KernelExports {
   return new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
 }
 
+/** Runs the LSTM kernel on these threads from now on (undefined: one thread, its own memory). */
+export function useKernelThreads(next: KernelThreads | undefined): void {
+  threads = next;
+}
+
 function wasm(): KernelExports {
+  if (threads !== undefined) return threads.exports;
   instance ??= instantiateKernel();
   return instance;
+}
+
+/** 0..total split into `parts` contiguous ranges of whole `unit`s, as even as they come. */
+function split(total: number, unit: number, parts: number): [number, number][] {
+  const units = total / unit;
+  const n = Math.max(1, Math.min(parts, units));
+  return Array.from({ length: n }, (_, i) => [
+    Math.floor((units * i) / n) * unit,
+    Math.floor((units * (i + 1)) / n) * unit,
+  ]);
+}
+
+/** fn over 0..total in units of `unit`, split across the kernel threads when there are some. */
+function parallel(fn: ParallelFunction, args: number[], total: number, unit: number): void {
+  if (threads === undefined || threads.count === 1 || total < 2 * unit) {
+    wasm()[fn](...args, 0, total);
+    return;
+  }
+  threads.run(fn, args, split(total, unit, threads.count));
 }
 
 /** Lays out zeroed float regions (returned as float offsets) and grows the memory to fit. */
@@ -228,20 +269,25 @@ export function lstmForward(
     }
   }
   const bytes = (name: keyof typeof at) => at[name] * 4;
-  wasm().forward(
-    T,
+  parallel(
+    'forward',
+    [
+      T,
+      B,
+      D,
+      H,
+      bytes('x'),
+      bytes('w'),
+      bytes('bias'),
+      bytes('u'),
+      bytes('acts'),
+      bytes('cs'),
+      bytes('hs'),
+      bytes('mask'),
+      keepTape ? 1 : 0,
+    ],
     B,
-    D,
-    H,
-    bytes('x'),
-    bytes('w'),
-    bytes('bias'),
-    bytes('u'),
-    bytes('acts'),
-    bytes('cs'),
-    bytes('hs'),
-    bytes('mask'),
-    keepTape ? 1 : 0,
+    4,
   );
   const output = sequences
     ? unpackSequence(heap, at.hs + B * H, shape, h, H, shape.backwards && shape.inputOrder)
@@ -305,24 +351,28 @@ export function lstmBackward(
     packSequence(dOutput, { ...shape, steps: 1 }, h, H, heap, at.dh, false);
   }
   const bytes = (name: keyof typeof at) => at[name] * 4;
-  const k = wasm();
-  k.backward(
-    T,
+  parallel(
+    'backward',
+    [
+      T,
+      B,
+      D,
+      H,
+      bytes('acts'),
+      bytes('cs'),
+      bytes('mask'),
+      bytes('ut'),
+      bytes('wt'),
+      sequences ? bytes('dOut') : 0,
+      bytes('dz'),
+      bytes('dx'),
+      bytes('dh'),
+      bytes('dc'),
+    ],
     B,
-    D,
-    H,
-    bytes('acts'),
-    bytes('cs'),
-    bytes('mask'),
-    bytes('ut'),
-    bytes('wt'),
-    sequences ? bytes('dOut') : 0,
-    bytes('dz'),
-    bytes('dx'),
-    bytes('dh'),
-    bytes('dc'),
+    4,
   );
-  k.weightGrads(
+  const rows = wasm().gatherSteps(
     T,
     B,
     D,
@@ -334,9 +384,14 @@ export function lstmBackward(
     bytes('xt'),
     bytes('ht'),
     bytes('dzc'),
-    bytes('dw'),
-    bytes('du'),
     bytes('db'),
+  );
+  const columns = 4 * H;
+  parallel(
+    'weightGradsColumns',
+    [rows, D, H, bytes('xt'), bytes('ht'), bytes('dzc'), bytes('dw'), bytes('du')],
+    columns,
+    8,
   );
   return {
     dx: unpackSequence(heap, at.dx, shape, d, D, shape.backwards),
