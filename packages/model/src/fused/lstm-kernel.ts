@@ -77,9 +77,13 @@ function parallel(fn: ParallelFunction, args: number[], total: number, unit: num
   threads.run(fn, args, split(total, unit, threads.count));
 }
 
-/** Lays out zeroed float regions (returned as float offsets) and grows the memory to fit. */
+/**
+ * Lays out float regions (returned as float offsets), grows the memory to fit and zeroes them,
+ * except those named in `overwritten`: the caller or the kernel writes every float of those.
+ */
 function layout<K extends string>(
   sizes: Record<K, number>,
+  overwritten: readonly NoInfer<K>[] = [],
 ): { at: Record<K, number>; heap: Float32Array } {
   const { memory } = wasm();
   const at = {} as Record<K, number>;
@@ -91,7 +95,9 @@ function layout<K extends string>(
   const missing = end * 4 - memory.buffer.byteLength;
   if (missing > 0) memory.grow(Math.ceil(missing / 65536));
   const heap = new Float32Array(memory.buffer, 0, end);
-  heap.fill(0);
+  for (const name of Object.keys(sizes) as K[]) {
+    if (!overwritten.includes(name)) heap.fill(0, at[name], at[name] + sizes[name]);
+  }
   return { at, heap };
 }
 
@@ -318,26 +324,30 @@ export function lstmBackward(
   // Real (unmasked) rows: the weight gradients gather those only.
   let n = 0;
   for (const m of tape.mask) n += m;
-  const { at, heap } = layout({
-    x: T * B * D,
-    acts: T * B * 4 * H,
-    cs: (T + 1) * B * H,
-    hs: T * B * H,
-    mask: T * B,
-    ut: 4 * H * H,
-    wt: 4 * H * D,
-    dOut: sequences ? T * B * H : 0,
-    dz: T * B * 4 * H,
-    dx: T * B * D,
-    dh: B * H,
-    dc: B * H,
-    xt: D * n,
-    ht: H * n,
-    dzc: n * 4 * H,
-    dw: D * 4 * H,
-    du: H * 4 * H,
-    db: 4 * H,
-  });
+  const { at, heap } = layout(
+    {
+      x: T * B * D,
+      acts: T * B * 4 * H,
+      cs: (T + 1) * B * H,
+      hs: T * B * H,
+      mask: T * B,
+      ut: 4 * H * H,
+      wt: 4 * H * D,
+      dOut: sequences ? T * B * H : 0,
+      dz: T * B * 4 * H,
+      dx: T * B * D,
+      dh: B * H,
+      dc: B * H,
+      xt: D * n,
+      ht: H * n,
+      dzc: n * 4 * H,
+      dw: D * 4 * H,
+      du: H * 4 * H,
+      db: 4 * H,
+    },
+    // The tape is copied in whole; backward writes all of dz, gatherSteps all of xt, ht, dzc.
+    ['x', 'acts', 'cs', 'hs', 'mask', 'dz', 'xt', 'ht', 'dzc'],
+  );
   heap.set(tape.x, at.x);
   heap.set(tape.acts, at.acts);
   heap.set(tape.cs, at.cs);
