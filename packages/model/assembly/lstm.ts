@@ -80,6 +80,38 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
   }
 }
 
+/** c[n] += a[k] · B[k, n] for one row (n a multiple of 8): a block with one real row. */
+// @ts-ignore: decorator
+@inline function gemm1(a: usize, b: usize, ldb: i32, c: usize, n: i32, k: i32): void {
+  const sb = <usize>ldb << 2;
+  for (let j = 0; j < n; j += 8) {
+    const cj = c + (<usize>j << 2);
+    let c0 = v128.load(cj), c1 = v128.load(cj, 16);
+    let bp = b + (<usize>j << 2);
+    for (let p = 0; p < k; p++) {
+      const x = v128.load32_splat(a + (<usize>p << 2));
+      c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+      c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+      bp += sb;
+    }
+    v128.store(cj, c0);
+    v128.store(cj, c1, 16);
+  }
+}
+
+/** The one real row of the 4-row block at `mask` (f32 flags), or -1 when it has more or none. */
+// @ts-ignore: decorator
+@inline function singleRow(mask: usize): i32 {
+  let row = -1;
+  for (let q = 0; q < 4; q++) {
+    if (load<f32>(mask + (<usize>q << 2)) != 0) {
+      if (row >= 0) return -1;
+      row = q;
+    }
+  }
+  return row;
+}
+
 // @ts-ignore: decorator
 @inline function blockActive(mask: usize): bool {
   return v128.any_true(v128.load(mask));
@@ -110,9 +142,19 @@ export function forward(
     for (let r = r0; r < r1; r += 4) {
       if (blockActive(mt + (<usize>r << 2))) {
         const ar = at + <usize>r * rowG;
-        for (let q = 0; q < 4; q++) memory.copy(ar + <usize>q * rowG, bias, rowG);
-        gemm4(x + <usize>t * B * rowD + <usize>r * rowD, D, w, G, ar, G, G, D);
-        gemm4(hPrev + <usize>r * rowH, H, u, G, ar, G, G, H);
+        const one = singleRow(mt + (<usize>r << 2));
+        if (one >= 0) {
+          // Batch 1 (predict one sentence) and ragged blocks: a quarter of the work.
+          const q = r + one;
+          const aq = at + <usize>q * rowG;
+          memory.copy(aq, bias, rowG);
+          gemm1(x + <usize>t * B * rowD + <usize>q * rowD, w, G, aq, G, D);
+          gemm1(hPrev + <usize>q * rowH, u, G, aq, G, H);
+        } else {
+          for (let q = 0; q < 4; q++) memory.copy(ar + <usize>q * rowG, bias, rowG);
+          gemm4(x + <usize>t * B * rowD + <usize>r * rowD, D, w, G, ar, G, G, D);
+          gemm4(hPrev + <usize>r * rowH, H, u, G, ar, G, G, H);
+        }
       }
     }
     for (let r = r0; r < r1; r++) {

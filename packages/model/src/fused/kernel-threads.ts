@@ -29,7 +29,7 @@ const ctrl = new Int32Array(control);
 parentPort.postMessage('ready');
 let seen = 0;
 for (;;) {
-  for (let spin = 0; spin < 20000 && Atomics.load(ctrl, ${REQUEST}) === seen; spin++);
+  for (let spin = 0; spin < 2000 && Atomics.load(ctrl, ${REQUEST}) === seen; spin++);
   Atomics.wait(ctrl, ${REQUEST}, seen);
   seen = Atomics.load(ctrl, ${REQUEST});
   const args = Array.from(ctrl.subarray(${ARGS}, ${ARGS} + ctrl[${ARGC}]));
@@ -91,7 +91,7 @@ export async function startKernelThreads(
       for (let i = 1; i < ranges.length; i++) {
         const { ctrl } = workers[i - 1]!;
         let done = Atomics.load(ctrl, DONE);
-        for (let spin = 0; spin < 20000 && Math.abs(done) !== request; spin++) {
+        for (let spin = 0; spin < 2000 && Math.abs(done) !== request; spin++) {
           done = Atomics.load(ctrl, DONE);
         }
         while (Math.abs(done) !== request) {

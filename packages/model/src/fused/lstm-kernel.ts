@@ -211,6 +211,38 @@ export interface LstmWeights {
   bias: Float32Array;
 }
 
+/** Weights already in the kernel's padded layout (kernel | bias | recurrent kernel, contiguous). */
+export interface PackedLstmWeights {
+  packed: Float32Array;
+}
+
+/** Kernel [D, 4H], bias [4H] and recurrent kernel [H, 4H], gate-padded, back to back at `to`. */
+function packWeights(
+  weights: LstmWeights,
+  d: number,
+  h: number,
+  D: number,
+  H: number,
+  heap: Float32Array,
+  to: number,
+) {
+  packGates(weights.kernel, d, h, H, heap, to);
+  packGates(weights.bias, 1, h, H, heap, to + D * 4 * H);
+  packGates(weights.recurrentKernel, h, h, H, heap, to + (D + 1) * 4 * H);
+}
+
+/** For a layer whose weights serve many forward calls (inference): pack them once. */
+export function packLstmWeights(
+  weights: LstmWeights,
+  features: number,
+  units: number,
+): PackedLstmWeights {
+  const [D, H] = [roundUp(features, 8), roundUp(units, 8)];
+  const packed = new Float32Array((D + 1 + H) * 4 * H);
+  packWeights(weights, features, units, D, H, packed, 0);
+  return { packed };
+}
+
 /** What the forward pass keeps for BPTT (copies: every call reuses the wasm memory). */
 export interface LstmTape {
   shape: LstmShape;
@@ -229,7 +261,7 @@ export interface LstmTape {
  */
 export function lstmForward(
   x: Float32Array,
-  weights: LstmWeights,
+  weights: LstmWeights | PackedLstmWeights,
   mask: ArrayLike<number> | null,
   shape: LstmShape,
   sequences: boolean,
@@ -237,7 +269,7 @@ export function lstmForward(
 ): { output: Float32Array; tape: LstmTape };
 export function lstmForward(
   x: Float32Array,
-  weights: LstmWeights,
+  weights: LstmWeights | PackedLstmWeights,
   mask: ArrayLike<number> | null,
   shape: LstmShape,
   sequences: boolean,
@@ -245,7 +277,7 @@ export function lstmForward(
 ): { output: Float32Array; tape: null };
 export function lstmForward(
   x: Float32Array,
-  weights: LstmWeights,
+  weights: LstmWeights | PackedLstmWeights,
   mask: ArrayLike<number> | null,
   shape: LstmShape,
   sequences: boolean,
@@ -265,9 +297,8 @@ export function lstmForward(
     mask: T * B,
   });
   packSequence(x, shape, d, D, heap, at.x, shape.backwards);
-  packGates(weights.kernel, d, h, H, heap, at.w);
-  packGates(weights.bias, 1, h, H, heap, at.bias);
-  packGates(weights.recurrentKernel, h, h, H, heap, at.u);
+  if ('packed' in weights) heap.set(weights.packed, at.w);
+  else packWeights(weights, d, h, D, H, heap, at.w);
   for (let b = 0; b < shape.batch; b++) {
     for (let t = 0; t < T; t++) {
       const source = b * T + (shape.backwards ? T - 1 - t : t);
