@@ -285,17 +285,21 @@ export function lstmForward(
 ): { output: Float32Array; tape: LstmTape | null } {
   const { T, B, D, H } = padded(shape);
   const { features: d, units: h } = shape;
-  const { at, heap } = layout({
-    x: T * B * D,
-    w: D * 4 * H,
-    bias: 4 * H,
-    u: H * 4 * H,
-    // Without a tape the kernel reuses one step of gates and two of cell state.
-    acts: (keepTape ? T : 1) * B * 4 * H,
-    cs: (keepTape ? T + 1 : 2) * B * H,
-    hs: (T + 1) * B * H,
-    mask: T * B,
-  });
+  const { at, heap } = layout(
+    {
+      x: T * B * D,
+      w: D * 4 * H,
+      bias: 4 * H,
+      u: H * 4 * H,
+      // Without a tape the kernel reuses one step of gates and two of cell state.
+      acts: (keepTape ? T : 1) * B * 4 * H,
+      cs: (keepTape ? T + 1 : 2) * B * H,
+      hs: (T + 1) * B * H,
+      mask: T * B,
+    },
+    // Packed weights come with their padding zeros.
+    'packed' in weights ? ['w', 'bias', 'u'] : [],
+  );
   packSequence(x, shape, d, D, heap, at.x, shape.backwards);
   if ('packed' in weights) heap.set(weights.packed, at.w);
   else packWeights(weights, d, h, D, H, heap, at.w);
