@@ -24,13 +24,13 @@ export type ParallelFunction = 'forward' | 'backward' | 'weightGradsColumns';
 
 /**
  * Kernel threads (kernel-threads.ts, Node's worker_threads): one instance of the shared-memory
- * build per thread. `run` calls `fn(...args, from, to)` with ranges[i] on thread i, the
- * calling thread taking ranges[0], and returns when all are done.
+ * build per thread. `run` calls `fn(...args, from, to)` for every chunk [from, to) of 0..total,
+ * spread over the threads (the calling one included), and returns when all are done.
  */
 export interface KernelThreads {
   readonly exports: KernelExports;
   readonly count: number;
-  run(fn: ParallelFunction, args: readonly number[], ranges: readonly [number, number][]): void;
+  run(fn: ParallelFunction, args: readonly number[], total: number, chunk: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -58,23 +58,16 @@ function wasm(): KernelExports {
   return instance;
 }
 
-/** 0..total split into `parts` contiguous ranges of whole `unit`s, as even as they come. */
-function split(total: number, unit: number, parts: number): [number, number][] {
-  const units = total / unit;
-  const n = Math.max(1, Math.min(parts, units));
-  return Array.from({ length: n }, (_, i) => [
-    Math.floor((units * i) / n) * unit,
-    Math.floor((units * (i + 1)) / n) * unit,
-  ]);
-}
-
-/** fn over 0..total in units of `unit`, split across the kernel threads when there are some. */
-function parallel(fn: ParallelFunction, args: number[], total: number, unit: number): void {
-  if (threads === undefined || threads.count === 1 || total < 2 * unit) {
+/**
+ * fn over 0..total in chunks of `chunk` (rows: whole 4-row blocks; columns: multiples of 8),
+ * shared out among the kernel threads when there are some and the job has two chunks or more.
+ */
+function parallel(fn: ParallelFunction, args: number[], total: number, chunk: number): void {
+  if (threads === undefined || threads.count === 1 || total < 2 * chunk) {
     wasm()[fn](...args, 0, total);
     return;
   }
-  threads.run(fn, args, split(total, unit, threads.count));
+  threads.run(fn, args, total, chunk);
 }
 
 /**
@@ -436,7 +429,7 @@ export function lstmBackward(
     'weightGradsColumns',
     [rows, D, H, bytes('xt'), bytes('ht'), bytes('dzc'), bytes('dw'), bytes('du')],
     columns,
-    8,
+    32,
   );
   return {
     dx: unpackSequence(heap, at.dx, shape, d, D, shape.backwards),
