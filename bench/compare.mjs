@@ -190,13 +190,14 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
-const median = (rows, key) => {
-  const xs = rows
-    .map((r) => r[key])
-    .filter((x) => typeof x === 'number')
-    .sort((a, b) => a - b);
-  return xs.length === 0 ? null : xs[xs.length >> 1];
-};
+/** The median (mean of the middle two for an even count), or null for none. */
+function middle(values) {
+  const xs = [...values].sort((a, b) => a - b);
+  if (xs.length === 0) return null;
+  const k = xs.length >> 1;
+  return xs.length % 2 === 1 ? xs[k] : (xs[k - 1] + xs[k]) / 2;
+}
+const median = (rows, key) => middle(rows.map((r) => r[key]).filter((x) => typeof x === 'number'));
 const KEYS = [
   'trainSentencesPerSecond',
   'predictLatencyMs',
@@ -217,9 +218,8 @@ for (const model of MODELS) {
       .map((l, i) =>
         s.pytorch[i] ? (invert ? s.pytorch[i][key] / l[key] : l[key] / s.pytorch[i][key]) : null,
       )
-      .filter((x) => x !== null)
-      .sort((a, b) => a - b);
-    return rs.length === 0 ? null : rs[rs.length >> 1];
+      .filter((x) => x !== null);
+    return middle(rs);
   };
   row.lstmkitOverPytorch = {
     trainSentencesPerSecond: ratio('trainSentencesPerSecond', false),
