@@ -25,11 +25,21 @@ export default function setup(): void {
   try {
     execFileSync(
       'npx',
-      ['turbo', 'run', 'build', '--filter=@lstmkit/cli^...', '--continue', '--output-logs=errors-only'],
+      [
+        'turbo',
+        'run',
+        'build',
+        '--filter=@lstmkit/cli^...',
+        '--continue',
+        '--output-logs=errors-only',
+      ],
       { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
     );
   } catch {
     process.stderr.write('[cli tests] a dependency failed to build; testing with what built\n');
   }
-  execFileSync('npx', ['tsup', '--silent'], { cwd: cliDir, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npx', ['tsup', '--silent'], {
+    cwd: cliDir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }

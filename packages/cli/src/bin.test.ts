@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { binPath, runBin } from './__fixtures__/run-bin.js';
@@ -6,6 +6,11 @@ import { tempDir, writeTsv } from './__fixtures__/tiny-dataset.js';
 
 // A tiny model: trains in seconds on the generated sentences.
 const tiny = ['--embedding-dim', '8', '--hidden-size', '8', '--batch-size', '16', '--seed', '7'];
+
+/** Every path under `dir`, sorted: to show a command left a tree exactly as it was. */
+function listTree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+}
 
 /** Errors are one line plus an optional hint line, never a stack. */
 function expectOneLineError(stderr: string, pattern: RegExp): void {
@@ -62,7 +67,9 @@ describe('lstmkit (built bin)', () => {
 
     const noModel = await runBin(['predict', '--model', join(dir, 'no-model'), 'hello']);
     expect(noModel.code).toBe(1);
-    expectOneLineError(noModel.stderr, /no model bundle at .*no-model/);
+    // loadBundle's own error, not a CLI pre-check that would hide its hints
+    expectOneLineError(noModel.stderr, /No model bundle directory at .*no-model/);
+    expect(noModel.stderr).toContain('hint: Train a model first');
 
     const notBundle = await runBin(['evaluate', '--model', dir, '--data', join(dir, 'nope.tsv')]);
     expect(notBundle.code).toBe(1);
@@ -90,7 +97,7 @@ describe('lstmkit (built bin)', () => {
     const dir = tempDir();
     const result = await runBin(['--debug', 'predict', '--model', join(dir, 'none'), 'x']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('[MODEL_NOT_FOUND]');
+    expect(result.stderr).toContain('[BUNDLE_NOT_FOUND]');
     expect(result.stderr).toMatch(/\n\s+at /);
   });
 
@@ -116,6 +123,28 @@ describe('lstmkit (built bin)', () => {
     expect(json.labels).toHaveLength(2);
     expect(json.tokens.max).toBe(6);
     expect(json.suggestedSeqLen).toBe(6);
+  });
+
+  it.each([
+    ['a directory of user files', 'x', /holds files lstmkit did not write \(sub\/, thesis\.txt\)/],
+    ['the parent project', '..', /holds files lstmkit did not write/],
+    ['the dataset folder', 'data', /holds files lstmkit did not write \(tiny\.tsv\)/],
+    ['the data file itself', 'data/tiny.tsv', /is a file, not a model bundle directory/],
+  ])('refuses --out naming %s (exit 2) and deletes nothing', async (_, out, pattern) => {
+    const project = tempDir();
+    const cwd = join(project, 'work');
+    mkdirSync(join(cwd, 'x', 'sub'), { recursive: true });
+    writeFileSync(join(cwd, 'x', 'thesis.txt'), 'precious');
+    mkdirSync(join(cwd, 'data'));
+    const data = writeTsv(join(cwd, 'data'), 'tiny.tsv', 40);
+    const before = listTree(project);
+    const result = await runBin(['train', '--data', data, '--out', out, '--epochs', '1', ...tiny], {
+      cwd,
+    });
+    expect(result.code, result.stderr).toBe(2);
+    expectOneLineError(result.stderr, pattern);
+    expect(listTree(project)).toEqual(before);
+    expect(readFileSync(join(cwd, 'x', 'thesis.txt'), 'utf8')).toBe('precious');
   });
 
   describe('train -> predict -> evaluate', () => {
@@ -189,7 +218,7 @@ describe('lstmkit (built bin)', () => {
     it('evaluates on the recreated test split and on all examples', async () => {
       const test = await runBin(['evaluate', '--model', out, '--data', data]);
       expect(test.code, test.stderr).toBe(0);
-      expect(test.stdout).toMatch(/test split \(as in training: seed 7\)/);
+      expect(test.stdout).toMatch(/test split \(as in training: seed 7, 0\.8\/0\.1\/0\.1\)/);
       expect(test.stdout).toMatch(/examples\s+16\n/);
       expect(test.stdout).toContain('true \\ predicted');
 
@@ -200,6 +229,30 @@ describe('lstmkit (built bin)', () => {
       expect(all.count).toBe(160);
       expect(all.confusionMatrix).toHaveLength(2);
       expect(all.labelNames).toEqual(expect.arrayContaining(['pos', 'neg']));
+    });
+
+    it('recreates the test split of a 0.1.0 bundle (no training.split) from training.seed', async () => {
+      const { loadBundle, saveBundle } = await import('@lstmkit/model');
+      const bundle = await loadBundle(out);
+      const old = join(dir, 'model-0.1.0');
+      // The training record as 0.1.0 wrote it: the seed, no split.
+      const { preset, batchSize, epochs, learningRate, clipNorm, evalEvery, patience, seed } =
+        bundle.training as Record<string, unknown>;
+      expect(seed).toBe(7);
+      await saveBundle(old, {
+        ...bundle,
+        training: { preset, batchSize, epochs, learningRate, clipNorm, evalEvery, patience, seed },
+      });
+      bundle.model.dispose();
+      const evaluate = (model: string) =>
+        runBin(['evaluate', '--model', model, '--data', data, '--json']).then((r) =>
+          JSON.parse(r.stdout),
+        );
+      const [current, legacy] = [await evaluate(out), await evaluate(old)];
+      expect(legacy.count).toBe(16);
+      expect(legacy).toEqual({ ...current, model: old });
+      const human = await runBin(['evaluate', '--model', old, '--data', data]);
+      expect(human.stdout).toMatch(/test split \(as in training: seed 7\)/);
     });
 
     it('refuses data whose labels the model does not know', async () => {

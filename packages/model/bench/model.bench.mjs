@@ -48,11 +48,8 @@ try {
   for (const backend of args.backends.split(',')) {
     const info = await initBackend({ backend, log: () => {} });
     for (const preset of ['textbook', 'default']) {
-      const { model: shape, sequenceLength } = modelPresets[preset];
-      const pipeline = TextPipeline.fit(texts, {
-        ...pipelinePresets[preset],
-        sequence: { ...pipelinePresets[preset].sequence, length: sequenceLength },
-      });
+      const { model: shape } = modelPresets[preset];
+      const pipeline = TextPipeline.fit(texts, pipelinePresets[preset]);
       // glorotUniform: orthogonal takes tens of seconds to build on cpu and does not change
       // the step time.
       const config = {

@@ -209,13 +209,35 @@ describe('saveBundle / loadBundle', () => {
 });
 
 describe('loadBundle failures name the problem', () => {
-  it('missing directory, with a hint after an interrupted save', async () => {
+  it('missing directory', async () => {
     const missing = await loadError(join(root, 'nope'));
     expect(missing.code).toBe('BUNDLE_NOT_FOUND');
     expect(missing.message).toBe(`No model bundle directory at ${join(root, 'nope')}.`);
+  });
+
+  it('restores the previous bundle a crash between the two renames of a save left', async () => {
     const dir = await copyOfBundle();
     await rename(dir, `${dir}.previous`);
-    expect((await loadError(dir)).hint).toContain(`${dir}.previous`);
+    const loaded = await loadBundle(dir);
+    expect(loaded.modelConfig.arch).toBe('lstm');
+    loaded.model.dispose();
+    expect(await readdir(dir)).toContain('manifest.json');
+    await expect(readdir(`${dir}.previous`)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('NaN or infinite weights, even with a rehashed manifest', async () => {
+    const dir = await copyOfBundle();
+    const weights = await readFile(join(dir, 'weights.bin'));
+    const floats = new Float32Array(weights.buffer, weights.byteOffset, weights.length / 4);
+    floats[floats.length - 1] = Number.NaN;
+    floats[floats.length - 2] = Number.POSITIVE_INFINITY;
+    await writeFile(join(dir, 'weights.bin'), weights);
+    const manifest: BundleManifest = await readJson(join(dir, 'manifest.json'));
+    manifest.files['weights.bin'] = { sha256: sha256(weights), size: weights.length };
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const error = await loadError(dir);
+    expect(error.code).toBe('BUNDLE_CORRUPT');
+    expect(error.message).toMatch(/weights\.bin: weight \S+ holds 2 NaN or infinite values/);
   });
 
   it('missing file', async () => {

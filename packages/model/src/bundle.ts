@@ -1,10 +1,23 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isLstmkitError, LstmkitError, type PipelineJSON, TextPipeline } from '@lstmkit/preprocess';
+import {
+  type ErrorCode,
+  isLstmkitError,
+  LstmkitError,
+  type PipelineJSON,
+  TextPipeline,
+} from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { version as modelVersion } from '../package.json';
-import { previousPath, writeDirectoryAtomic } from './atomic-directory';
+import {
+  checkOwnedDirectory,
+  followSymlink,
+  type OwnedState,
+  recoverInterruptedReplace,
+  type Strangers,
+  writeDirectoryAtomic,
+} from './atomic-directory';
 import { ensureBackend } from './backend';
 import { expectedParameterCount } from './create-model';
 import { deserializeModel, serializeModel, WEIGHTS_FILE } from './model-artifacts';
@@ -62,7 +75,7 @@ function vocabularyHash(pipeline: PipelineJSON): string {
 
 function checkConsistency(
   where: string,
-  code: string,
+  code: ErrorCode,
   config: ModelConfig,
   labelNames: unknown,
   vocabularySize: number,
@@ -129,7 +142,35 @@ export async function saveBundle(dir: string, contents: BundleContents): Promise
     },
   };
   files.set(MANIFEST_FILE, jsonBytes(manifest));
-  await writeDirectoryAtomic(resolve(dir), files);
+  await writeDirectoryAtomic(resolve(dir), files, bundleStrangers, 'model bundle');
+}
+
+/**
+ * A bundle we wrote holds its manifest and exactly the files the manifest lists: anything else
+ * in the directory (or a directory without a readable manifest) is not ours to replace.
+ */
+const bundleStrangers: Strangers = async (dir, names) => {
+  const listed = await readFile(join(dir, MANIFEST_FILE), 'utf8').then(
+    (text) => {
+      const manifest = JSON.parse(text) as Partial<BundleManifest>;
+      return typeof manifest.files === 'object' && manifest.files !== null
+        ? new Set([MANIFEST_FILE, ...Object.keys(manifest.files)])
+        : undefined;
+    },
+    () => undefined,
+  );
+  return listed === undefined ? [...names] : names.filter((name) => !listed.has(name));
+};
+
+/**
+ * Whether `dir` may receive a bundle: absent, empty, or a bundle lstmkit wrote (a symlink is
+ * followed). Otherwise an INVALID_OUTPUT_DIR error names the files found. Finishes a save that
+ * a crash interrupted between its two renames first.
+ */
+export async function checkBundleDirectory(dir: string): Promise<OwnedState> {
+  const target = await followSymlink(resolve(dir));
+  await recoverInterruptedReplace(target, bundleStrangers, 'model bundle');
+  return checkOwnedDirectory(target, bundleStrangers, 'model bundle');
 }
 
 const corrupt = (dir: string, message: string, cause?: unknown) =>
@@ -166,18 +207,18 @@ function checkVersion(dir: string, name: string, version: unknown): void {
 }
 
 async function readManifest(dir: string): Promise<BundleManifest> {
+  await recoverInterruptedReplace(dir, bundleStrangers, 'model bundle');
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) {
-    const previous = previousPath(dir);
-    const interrupted = await stat(previous).then(
-      (s) => s.isDirectory(),
-      () => false,
+    throw new LstmkitError(
+      'BUNDLE_NOT_FOUND',
+      info === undefined
+        ? `No model bundle directory at ${dir}.`
+        : `${dir} is a file; a model bundle is a directory.`,
+      {
+        hint: 'Train a model first (lstmkit train --out DIR writes a bundle directory) or check the path.',
+      },
     );
-    throw new LstmkitError('BUNDLE_NOT_FOUND', `No model bundle directory at ${dir}.`, {
-      hint: interrupted
-        ? `An interrupted save left the previous bundle at ${previous}; rename it back to ${dir}.`
-        : 'Train a model first (it writes a bundle directory) or check the path.',
-    });
   }
   const manifest = parseJson<BundleManifest>(
     dir,
@@ -220,6 +261,28 @@ async function readVerified(
 
 function embeddingShape(specs: tf.io.WeightsManifestEntry[]): number[] | undefined {
   return specs.find((spec) => /(^|\/)embeddings$/.test(spec.name))?.shape;
+}
+
+/**
+ * The first float32 weight with NaN or infinite values (a diverged run saved as is, or a
+ * tampered file whose manifest was rehashed), counted; weights.bin holds the specs in order.
+ */
+function firstNonFiniteWeight(
+  specs: readonly tf.io.WeightsManifestEntry[],
+  weights: Uint8Array,
+): { name: string; count: number } | undefined {
+  let offset = 0;
+  for (const spec of specs) {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    if (spec.dtype === 'float32' && offset + size * 4 <= weights.byteLength) {
+      const values = new Float32Array(weights.slice(offset, offset + size * 4).buffer);
+      let count = 0;
+      for (const value of values) if (!Number.isFinite(value)) count++;
+      if (count > 0) return { name: spec.name, count };
+    }
+    offset += size * 4;
+  }
+  return undefined;
 }
 
 /**
@@ -279,6 +342,14 @@ export async function loadBundle(dir: string): Promise<Bundle> {
     throw corrupt(
       root,
       `${MODEL_FILE} has ${actual} parameters; modelConfig in ${BUNDLE_FILE} describes ${parameters}.`,
+    );
+  }
+
+  const nonFinite = firstNonFiniteWeight(specs, files.get(WEIGHTS_FILE)!);
+  if (nonFinite !== undefined) {
+    throw corrupt(
+      root,
+      `${WEIGHTS_FILE}: weight ${nonFinite.name} holds ${nonFinite.count} NaN or infinite values, so every prediction would be NaN.`,
     );
   }
 

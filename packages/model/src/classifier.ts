@@ -1,12 +1,8 @@
-import {
-  batchesByLength,
-  type EncodedBatch,
-  gatherRows,
-  LstmkitError,
-  rowLengths,
-} from '@lstmkit/preprocess';
-import * as tf from '@tensorflow/tfjs';
+import { LstmkitError } from '@lstmkit/preprocess';
 import { type Bundle, loadBundle } from './bundle';
+import { inferenceDefaults } from './config';
+import { decideClass, decisionDefaults } from './decision';
+import { checkBatchSize, predictProbabilities } from './predict-probabilities';
 
 export interface Prediction {
   label: string;
@@ -17,15 +13,15 @@ export interface Prediction {
 }
 
 export interface PredictOptions {
-  /** Sentences per model call (default 64). */
+  /** Sentences per model call (default `inferenceDefaults.batchSize`, 256). */
   batchSize?: number;
 }
-
-const DEFAULT_BATCH_SIZE = 64;
 
 /** A bundle ready to classify raw text: the bundle's own pipeline, then its model. */
 export class Classifier {
   readonly bundle: Bundle;
+  /** Binary problems: P(labelNames[1]) at or above this predicts labelNames[1]. */
+  readonly threshold: number = decisionDefaults.binaryThreshold;
   private disposed = false;
 
   static async load(dir: string): Promise<Classifier> {
@@ -43,25 +39,14 @@ export class Classifier {
         `Classifier for ${this.bundle.dir} was disposed.`,
       );
     }
-    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new LstmkitError(
-        'INVALID_BATCH_SIZE',
-        `batchSize must be a positive integer, got ${batchSize}.`,
-      );
-    }
+    const batchSize = checkBatchSize(options.batchSize ?? inferenceDefaults.batchSize);
     if (texts.length === 0) return [];
-    const { pipeline } = this.bundle;
-    const padId = pipeline.vocabulary.padId;
-    const encoded = pipeline.encodeBatch(texts);
-    const all = Array.from({ length: texts.length }, (_, r) => r);
-    const predictions = new Array<Prediction>(texts.length);
-    for (const rows of batchesByLength(all, rowLengths(encoded, padId), batchSize)) {
-      this.probabilities(gatherRows(encoded, rows, padId)).forEach((row, i) => {
-        predictions[rows[i]!] = this.toPrediction(row);
-      });
-    }
-    return predictions;
+    const { model, pipeline } = this.bundle;
+    const probabilities = predictProbabilities(model, pipeline.encodeBatch(texts), {
+      padId: pipeline.vocabulary.padId,
+      batchSize,
+    });
+    return probabilities.map((row) => this.toPrediction(row));
   }
 
   dispose(): void {
@@ -70,26 +55,9 @@ export class Classifier {
     this.bundle.model.dispose();
   }
 
-  private probabilities(batch: EncodedBatch): number[][] {
-    const rows = batch.shape[0];
-    const values = tf.tidy(() => {
-      const ids = tf.tensor2d(batch.data, batch.shape, 'int32');
-      return (this.bundle.model.predict(ids) as tf.Tensor).dataSync();
-    });
-    const width = values.length / rows;
-    return Array.from({ length: rows }, (_, r) => {
-      const row = Array.from(values.subarray(r * width, (r + 1) * width));
-      // One sigmoid unit is P(class 1).
-      return width === 1 ? [1 - row[0]!, row[0]!] : row;
-    });
-  }
-
   private toPrediction(probabilities: number[]): Prediction {
     const binary = probabilities.length === 2;
-    let labelIndex = 0;
-    for (let i = 1; i < probabilities.length; i++) {
-      if (probabilities[i]! > probabilities[labelIndex]!) labelIndex = i;
-    }
+    const labelIndex = decideClass(probabilities, this.threshold);
     return {
       label: this.bundle.labelNames[labelIndex]!,
       labelIndex,

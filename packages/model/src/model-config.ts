@@ -30,13 +30,17 @@ export interface ModelConfig {
 
 export type LstmKernel = 'fused' | 'tfjs';
 
+/** The recipes by name; `@lstmkit/preprocess`'s `pipelinePresets` has the same names. */
+export const presetNames = ['textbook', 'default'] as const;
+export type PresetName = (typeof presetNames)[number];
+
+/** The model part of a recipe; its sequence length is the pipeline preset's. */
 export interface ModelPreset {
   model: Omit<ModelConfig, 'vocabSize' | 'numClasses' | 'seed'>;
-  sequenceLength: number;
 }
 
-export const modelPresets: Record<'textbook' | 'default', ModelPreset> = {
-  /** The textbook recipe: embedding 50, two LSTM(100), dropout 0.8, last step, length 50. */
+export const modelPresets: Record<PresetName, ModelPreset> = {
+  /** The textbook recipe: embedding 50, two LSTM(100), dropout 0.8, last step. */
   textbook: {
     model: {
       embeddingDim: 50,
@@ -49,7 +53,6 @@ export const modelPresets: Record<'textbook' | 'default', ModelPreset> = {
       head: 'last',
       recurrentInitializer: 'orthogonal',
     },
-    sequenceLength: 50,
   },
   /** One BiLSTM read both ways with masked average+max pooling: sees the whole sentence. */
   default: {
@@ -64,9 +67,15 @@ export const modelPresets: Record<'textbook' | 'default', ModelPreset> = {
       head: 'pool',
       recurrentInitializer: 'orthogonal',
     },
-    sequenceLength: 64,
   },
 };
+
+/** Bounds of the model's sizes, checked by validateModelConfig (and the CLI's flags). */
+export const modelLimits = {
+  embeddingDim: { min: 1, max: 4096 },
+  hiddenSize: { min: 1, max: 4096 },
+  layers: { min: 1, max: 16 },
+} as const;
 
 const ARCHS: readonly string[] = ['lstm', 'bilstm'];
 const HEADS: readonly string[] = ['last', 'pool'];
@@ -82,12 +91,19 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
       `Model config field '${field}' must be ${expected}, got ${JSON.stringify(config[field])}.`,
     );
   };
-  const int = (field: keyof ModelConfig, min: number) => {
+  const int = (field: keyof ModelConfig, min: number, max = Number.MAX_SAFE_INTEGER) => {
     const value = config[field];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-      fail(field, `an integer >= ${min}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      fail(
+        field,
+        max === Number.MAX_SAFE_INTEGER
+          ? `an integer >= ${min}`
+          : `an integer from ${min} to ${max}`,
+      );
     }
   };
+  const sized = (field: keyof typeof modelLimits) =>
+    int(field, modelLimits[field].min, modelLimits[field].max);
   const rate = (field: 'dropout' | 'recurrentDropout') => {
     const value = config[field];
     if (typeof value !== 'number' || !(value >= 0 && value < 1)) fail(field, 'in [0, 1)');
@@ -100,9 +116,9 @@ export function validateModelConfig(config: ModelConfig): ModelConfig {
   }
   int('vocabSize', 2);
   int('numClasses', 2);
-  int('embeddingDim', 1);
-  int('hiddenSize', 1);
-  int('layers', 1);
+  sized('embeddingDim');
+  sized('hiddenSize');
+  sized('layers');
   int('seed', 0);
   rate('dropout');
   rate('recurrentDropout');

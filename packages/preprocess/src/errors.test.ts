@@ -13,13 +13,13 @@ describe('LstmkitError', () => {
       cause,
     ]);
     expect(e).toBeInstanceOf(Error);
-    expect(new LstmkitError('X', 'y').hint).toBeUndefined();
+    expect(new LstmkitError('INTERNAL', 'y').hint).toBeUndefined();
   });
 
   it('is recognised across copies of the class but not for other errors', () => {
     const foreign = Object.assign(new Error('m'), { name: 'LstmkitError', code: 'X' });
     expect(isLstmkitError(foreign)).toBe(true);
-    expect(isLstmkitError(new LstmkitError('X', 'y'))).toBe(true);
+    expect(isLstmkitError(new LstmkitError('INTERNAL', 'y'))).toBe(true);
     expect(isLstmkitError(new Error('plain'))).toBe(false);
     expect(isLstmkitError('LstmkitError')).toBe(false);
   });

@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes';
+
 /**
  * The one error type of lstmkit. `code` is stable and machine-readable (CLI exit codes and HTTP
  * statuses are mapped from it); `hint` says what the user can do about it.
@@ -6,7 +8,8 @@ export class LstmkitError extends Error {
   readonly code: string;
   readonly hint?: string;
 
-  constructor(code: string, message: string, options?: { hint?: string; cause?: unknown }) {
+  /** `code` is one of `errorCatalog` (the compiler checks it; docs/errors.md lists them). */
+  constructor(code: ErrorCode, message: string, options?: { hint?: string; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LstmkitError';
     this.code = code;

@@ -1,18 +1,27 @@
 export { batchesByLength, gatherRows, rowLengths } from './batch-rows';
 export { cleanText } from './clean';
-export type {
-  CleanConfig,
-  PipelineConfig,
-  SequenceConfig,
-  TokenizerConfig,
+export {
+  type CleanConfig,
+  MAX_SEQUENCE_LENGTH,
+  type PipelineConfig,
+  resolvePipelineConfig,
+  type SequenceConfig,
+  type TokenizerConfig,
 } from './config';
 export type { Dataset, Example } from './dataset';
+export {
+  type ErrorCode,
+  type ErrorCodeInfo,
+  ErrorCodes,
+  errorCatalog,
+  errorCodeInfo,
+} from './error-codes';
 export { isLstmkitError, LstmkitError } from './errors';
 export { type LengthStats, lengthStats } from './length-stats';
 export { type PipelineJSON, TextPipeline } from './pipeline';
 export { pipelinePresets } from './presets';
 export { createRng, shuffleInPlace } from './random';
 export { type EncodedBatch, padSequence } from './sequence';
-export { type DatasetSplits, type SplitOptions, splitDataset } from './split';
+export { type DatasetSplits, type SplitOptions, splitDataset, splitDefaults } from './split';
 export { tokenize } from './tokenize';
 export { Vocabulary, type VocabularyJSON, type VocabularyOptions } from './vocabulary';

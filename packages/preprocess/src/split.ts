@@ -17,15 +17,19 @@ export interface DatasetSplits {
   test: Example[];
 }
 
-const DEFAULT_SEED = 42;
-const DEFAULT_FRACTIONS: [number, number, number] = [0.8, 0.1, 0.1];
+/** What `splitDataset` uses for options left out. */
+export const splitDefaults: {
+  readonly seed: number;
+  readonly fractions: readonly [train: number, validation: number, test: number];
+  readonly stratify: boolean;
+} = Object.freeze({ seed: 42, fractions: Object.freeze([0.8, 0.1, 0.1] as const), stratify: true });
 
 function invalid(field: string, message: string): never {
   throw new LstmkitError('INVALID_SPLIT_OPTIONS', `split.${field} ${message}`);
 }
 
 function resolveFractions(fractions: unknown): [number, number, number] {
-  if (fractions === undefined) return DEFAULT_FRACTIONS;
+  if (fractions === undefined) return [...splitDefaults.fractions];
   if (!Array.isArray(fractions) || fractions.length !== 3) {
     invalid('fractions', `must be [train, validation, test] (got ${JSON.stringify(fractions)})`);
   }
@@ -87,10 +91,10 @@ export function splitDataset(
   examples: readonly Example[],
   options: SplitOptions = {},
 ): DatasetSplits {
-  const seed = options.seed ?? DEFAULT_SEED;
+  const seed = options.seed ?? splitDefaults.seed;
   if (!Number.isInteger(seed)) invalid('seed', `must be an integer (got ${JSON.stringify(seed)})`);
   const fractions = resolveFractions(options.fractions);
-  const stratify = options.stratify ?? true;
+  const stratify = options.stratify ?? splitDefaults.stratify;
   const rng = createRng(seed);
 
   const withSplit = examples.filter((e) => e.split !== undefined).length;

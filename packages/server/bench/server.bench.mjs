@@ -33,11 +33,8 @@ const sentences = Array.from({ length: 64 }, sentence);
 
 async function buildBundle(dir) {
   await initBackend({ log: () => {} });
-  const { model: preset, sequenceLength } = modelPresets.textbook;
-  const pipeline = TextPipeline.fit(sentences, {
-    ...pipelinePresets.textbook,
-    sequence: { ...pipelinePresets.textbook.sequence, length: sequenceLength },
-  });
+  const { model: preset } = modelPresets.textbook;
+  const pipeline = TextPipeline.fit(sentences, pipelinePresets.textbook);
   const modelConfig = { ...preset, vocabSize: pipeline.vocabulary.size, numClasses: 2, seed: 1 };
   const model = createModel(modelConfig);
   await saveBundle(dir, { model, pipeline, labelNames: ['negative', 'positive'], modelConfig });

@@ -4,7 +4,6 @@ import {
   type BackendInfo,
   Classifier,
   initBackend,
-  isLstmkitError,
   LstmkitError,
   type Prediction,
 } from '@lstmkit/model';
@@ -23,22 +22,6 @@ import { createServerMetrics } from './server-metrics.js';
 /** Builds the app with the bundle loaded and warmed up; call `listen` (or use `startServer`). */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   return buildServer(resolveServerOptions(options));
-}
-
-async function loadClassifier(modelDir: string): Promise<Classifier> {
-  try {
-    return await Classifier.load(modelDir);
-  } catch (error) {
-    if (isLstmkitError(error)) throw error;
-    throw new LstmkitError(
-      'BUNDLE_LOAD_FAILED',
-      `cannot load the model bundle in ${modelDir}: ${String(error)}`,
-      {
-        hint: 'MODEL_DIR must be a directory written by `lstmkit train` or saveBundle',
-        cause: error,
-      },
-    );
-  }
 }
 
 export async function buildServer(options: ResolvedServerOptions): Promise<FastifyInstance> {
@@ -61,7 +44,8 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
   let classifier: Classifier;
   try {
     backend = await initBackend({ log: (line) => app.log.info(line) });
-    classifier = await loadClassifier(options.modelDir);
+    // loadBundle's errors name the problem (missing, damaged, an interrupted save).
+    classifier = await Classifier.load(options.modelDir);
     // The first forward pass allocates and compiles kernels; pay it before the first client.
     classifier.predict(['warm up']);
   } catch (error) {
@@ -73,7 +57,8 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
   const batcher = new MicroBatcher<string, Prediction>({
     maxBatchSize: options.maxBatchSize,
     maxWaitMs: options.maxWaitMs,
-    run: (texts) => classifier.predict(texts),
+    // The batcher's size is the model's: what it gathered runs as one call.
+    run: (texts) => classifier.predict(texts, { batchSize: options.maxBatchSize }),
     onBatch: (size, seconds) => {
       metrics.batchSize.observe({}, size);
       metrics.batchDuration.observe({}, seconds);

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { LstmkitError } from '@lstmkit/model';
+import { type ErrorCode, LstmkitError } from '@lstmkit/model';
 import { pino } from 'pino';
 import { serveClusterMetrics } from './cluster-metrics.js';
 import { buildServer } from './create-server.js';
@@ -64,7 +64,7 @@ async function startCluster(options: ResolvedServerOptions, count: number): Prom
         } else if (message.type === 'listening') {
           resolve(message.url);
         } else {
-          reject(new LstmkitError(message.code, message.message));
+          reject(new LstmkitError(message.code as ErrorCode, message.message));
         }
       });
       worker.on('exit', (code, signal) => {

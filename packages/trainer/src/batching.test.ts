@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type EncodedSplit,
-  gatherBatch,
-  paddingFraction,
-  planEpoch,
-  planEvaluation,
-} from './batching.js';
+import { type EncodedSplit, gatherBatch, paddingFraction, planEpoch } from './batching.js';
 
 /** Rows of `lengths[i]` real tokens (id 10 + i) post-padded to `sequenceLength`. */
 function makeSplit(
@@ -74,12 +68,5 @@ describe('gatherBatch', () => {
     const batch = gatherBatch(makeSplit([0, 0], 4), [0, 1]);
     expect(batch.columns).toBe(1);
     expect(Array.from(batch.ids)).toEqual([0, 0]);
-  });
-});
-
-describe('planEvaluation', () => {
-  it('sorts by length and covers every row', () => {
-    const split = makeSplit([5, 1, 3, 2], 6);
-    expect(planEvaluation(split, 3)).toEqual([[1, 3, 2], [0]]);
   });
 });

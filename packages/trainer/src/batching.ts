@@ -71,12 +71,6 @@ export function planEpoch(
   return shuffleInPlace(batches, rng);
 }
 
-/** Batches for evaluation: sorted by length (order does not change metrics), fixed size. */
-export function planEvaluation(split: EncodedSplit, batchSize: number): number[][] {
-  const all = Array.from({ length: split.count }, (_, i) => i);
-  return batchesByLength(all, split.lengths, batchSize);
-}
-
 /**
  * Gather rows and keep only the columns where some row has a real token. The model masks
  * padding, so the trimmed batch gives the same outputs as the full-length one.

@@ -1,35 +1,21 @@
-import type { Classifier } from '@lstmkit/model';
+import { type Classifier, inferenceDefaults, predictProbabilities } from '@lstmkit/model';
 import type { Example } from '@lstmkit/preprocess';
-import * as tf from '@tensorflow/tfjs';
-import { type EncodedSplit, gatherBatch, planEvaluation } from './batching.js';
+import type * as tf from '@tensorflow/tfjs';
+import type { EncodedSplit } from './batching.js';
 import { computeMetrics } from './metrics.js';
 import type { Metrics } from './types.js';
 
-/** Inference batches are larger than training ones: no activations are kept for a backward pass. */
-const EVALUATION_BATCH_SIZE = 256;
-
-/** Metrics of a trained model on an encoded split, in length-sorted, trimmed batches. */
+/** Metrics of a trained model on an encoded split. */
 export function evaluateSplit(
   model: tf.LayersModel,
   split: EncodedSplit,
   numClasses: number,
 ): Metrics {
-  const probabilities: number[][] = new Array(split.count);
-  for (const rows of planEvaluation(split, EVALUATION_BATCH_SIZE)) {
-    const batch = gatherBatch(split, rows);
-    const output = tf.tidy(
-      () =>
-        model.apply(tf.tensor2d(batch.ids, [batch.size, batch.columns], 'int32'), {
-          training: false,
-        }) as tf.Tensor,
-    );
-    const values = output.dataSync();
-    output.dispose();
-    const width = values.length / batch.size;
-    rows.forEach((r, i) => {
-      probabilities[r] = Array.from(values.subarray(i * width, (i + 1) * width));
-    });
-  }
+  const probabilities = predictProbabilities(model, split.encoded, {
+    padId: split.padId,
+    batchSize: inferenceDefaults.batchSize,
+    lengths: split.lengths,
+  });
   return computeMetrics(split.labels, probabilities, numClasses);
 }
 

@@ -1,12 +1,29 @@
 export { isLstmkitError, LstmkitError } from '@lstmkit/preprocess';
+export {
+  optionHelp,
+  type PipelineOverrides,
+  type PresetName,
+  presetNames,
+  type Recipe,
+  type RunConfig,
+  type RunOverrides,
+  recipes,
+  resolveRunConfig,
+  resumableFields,
+  type SplitRecord,
+  splitOptionsOf,
+  trainDefaults,
+  trainLimits,
+} from './config.js';
 export { evaluate } from './evaluate.js';
 export { computeMetrics } from './metrics.js';
-export { trainDefaults } from './options.js';
+export { checkOutputs, type OutputPaths } from './outputs.js';
 export { train } from './train.js';
 export type {
   Metrics,
+  RunPosition,
   TrainEvent,
+  TrainingRecord,
   TrainOptions,
   TrainResult,
-  TrainStartConfig,
 } from './types.js';

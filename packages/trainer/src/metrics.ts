@@ -1,3 +1,4 @@
+import { decideClass } from '@lstmkit/model/config';
 import type { Metrics } from './types.js';
 
 /** Probabilities are clipped like Keras so one confident mistake cannot make the loss infinite. */
@@ -35,7 +36,7 @@ export function computeMetrics(
       );
     }
     lossSum -= Math.log(Math.min(1 - EPSILON, Math.max(EPSILON, row[label]!)));
-    const predicted = numClasses === 2 ? (row[1]! >= 0.5 ? 1 : 0) : argmax(row);
+    const predicted = decideClass(row);
     if (predicted === label) correct++;
     confusionMatrix[label]![predicted]!++;
     if (positiveScores) positiveScores[i] = row[1]!;
@@ -111,12 +112,6 @@ function classScores(
   const recall = actual === 0 ? 0 : truePositives / actual;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   return { precision, recall, f1 };
-}
-
-function argmax(values: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
 }
 
 function mean(values: readonly number[]): number {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Strangers } from '@lstmkit/model';
 import { LstmkitError, type PipelineJSON } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from './atomic-write.js';
+import { ATOMIC_TEMP, writeFileAtomic } from './atomic-write.js';
 import type { EarlyStoppingState } from './early-stopping.js';
 import type { HistoryRow } from './history.js';
 
@@ -27,26 +28,48 @@ export interface RunProgress {
 }
 
 export interface RunState extends RunProgress {
-  formatVersion: 1;
+  formatVersion: 2;
   /** Hash of everything that must match for a resume to continue the same run. */
   fingerprint: string;
   pipeline: PipelineJSON;
 }
 
-interface TensorEntry {
-  name: string;
-  shape: number[];
-  dtype: 'float32' | 'int32';
-  offset: number;
-}
-
 interface StateFile extends RunState {
   tensorsFile: string;
-  model: TensorEntry[];
-  optimizer: TensorEntry[];
+  /** The layout of `tensorsFile`, as `tf.io.encodeWeights` wrote it. */
+  tensors: tf.io.WeightsManifestEntry[];
 }
 
 const STATE_FILE = 'state.json';
+const TENSORS_FILE = /^tensors-\d+-[0-9a-f]{8}\.bin$/;
+
+/** A run-state directory of ours holds state.json, its tensor files and their atomic temps. */
+export const runStateStrangers: Strangers = async (_dir, names) =>
+  names.filter((name) => {
+    const base = name.replace(ATOMIC_TEMP, '');
+    return base !== STATE_FILE && !TENSORS_FILE.test(base);
+  });
+const MODEL = 'model/';
+const OPTIMIZER = 'optimizer/';
+const ACC_BETA = ['adam/accBeta1', 'adam/accBeta2'] as const;
+
+/**
+ * tfjs's Adam keeps beta1^t and beta2^t as running products, but `setWeights` recomputes them
+ * with `pow`, which can differ in the last bit: the resumed run then drifts (seen in the 8th
+ * digit of the loss). We save and restore the products themselves, so a resume is exact.
+ * They are private fields of AdamOptimizer (tfjs 4.22; peer range pinned, tested by resume).
+ */
+function adamProducts(optimizer: tf.Optimizer): [tf.Variable, tf.Variable] {
+  const adam = optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  if (typeof adam.accBeta1?.assign !== 'function' || typeof adam.accBeta2?.assign !== 'function') {
+    throw new LstmkitError(
+      'UNSUPPORTED_TFJS',
+      `This @tensorflow/tfjs (${tf.version.tfjs}) has no AdamOptimizer.accBeta1/accBeta2; resume needs them.`,
+      { hint: 'Install the @tensorflow/tfjs version in the peerDependencies of @lstmkit/trainer.' },
+    );
+  }
+  return [adam.accBeta1, adam.accBeta2];
+}
 
 /**
  * Save run state: the tensors go to a fresh `tensors-*.bin`, then `state.json` is replaced
@@ -60,32 +83,22 @@ export async function saveRunState(
   optimizer: tf.Optimizer,
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const chunks: Uint8Array[] = [];
-  let offset = 0;
-  const add = async (name: string, tensor: tf.Tensor): Promise<TensorEntry> => {
-    const dtype = tensor.dtype === 'int32' ? 'int32' : 'float32';
-    const data = dtype === 'int32' ? await tensor.data<'int32'>() : await tensor.data<'float32'>();
-    const entry = { name, shape: tensor.shape, dtype, offset } as TensorEntry;
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    chunks.push(bytes.slice());
-    offset += bytes.byteLength;
-    return entry;
-  };
-  const modelEntries: TensorEntry[] = [];
-  for (const w of model.weights) modelEntries.push(await add(w.originalName, w.read()));
   const optimizerWeights = await optimizer.getWeights();
-  const optimizerEntries: TensorEntry[] = [];
-  for (const w of optimizerWeights) optimizerEntries.push(await add(w.name, w.tensor));
-  optimizerWeights[0]?.tensor.dispose(); // the iteration scalar is created for us; moments are live
-
+  const [accBeta1, accBeta2] = adamProducts(optimizer);
+  let encoded: { data: ArrayBuffer; specs: tf.io.WeightsManifestEntry[] };
+  try {
+    encoded = await tf.io.encodeWeights([
+      ...model.weights.map((w) => ({ name: MODEL + w.originalName, tensor: w.read() })),
+      ...optimizerWeights.map((w) => ({ name: OPTIMIZER + w.name, tensor: w.tensor })),
+      { name: ACC_BETA[0], tensor: accBeta1 },
+      { name: ACC_BETA[1], tensor: accBeta2 },
+    ]);
+  } finally {
+    optimizerWeights[0]?.tensor.dispose(); // the iteration scalar is created for us; moments are live
+  }
   const tensorsFile = `tensors-${state.globalStep}-${randomBytes(4).toString('hex')}.bin`;
-  await writeFileAtomic(join(dir, tensorsFile), Buffer.concat(chunks));
-  const file: StateFile = {
-    ...state,
-    tensorsFile,
-    model: modelEntries,
-    optimizer: optimizerEntries,
-  };
+  await writeFileAtomic(join(dir, tensorsFile), Buffer.from(encoded.data));
+  const file: StateFile = { ...state, tensorsFile, tensors: encoded.specs };
   await writeFileAtomic(join(dir, STATE_FILE), JSON.stringify(file));
   for (const name of await readdir(dir)) {
     if (name.startsWith('tensors-') && name !== tensorsFile)
@@ -97,7 +110,7 @@ export async function saveRunState(
 export async function readRunState(dir: string): Promise<RunState | undefined> {
   const file = await readStateFile(dir);
   if (!file) return undefined;
-  const { tensorsFile: _t, model: _m, optimizer: _o, ...state } = file;
+  const { tensorsFile: _t, tensors: _s, ...state } = file;
   return state;
 }
 
@@ -112,19 +125,18 @@ export async function restoreTensors(
   const buffer = await readFile(join(dir, file.tensorsFile)).catch((cause) => {
     throw corrupt(dir, `${file.tensorsFile} cannot be read`, cause);
   });
-  const toTensor = (e: TensorEntry): tf.Tensor => {
-    const size = e.shape.reduce((a, b) => a * b, 1);
-    if (e.offset + size * 4 > buffer.byteLength)
-      throw corrupt(dir, `${e.name} lies past the end of ${file.tensorsFile}`);
-    const bytes = buffer.buffer.slice(
-      buffer.byteOffset + e.offset,
-      buffer.byteOffset + e.offset + size * 4,
+  const specs = file.tensors;
+  const expectedBytes = specs.reduce((sum, e) => sum + 4 * e.shape.reduce((a, b) => a * b, 1), 0);
+  if (buffer.byteLength !== expectedBytes) {
+    throw corrupt(
+      dir,
+      `${file.tensorsFile} has ${buffer.byteLength} bytes, state.json describes ${expectedBytes}`,
     );
-    const values = e.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
-    return tf.tensor(values, e.shape, e.dtype);
-  };
-  const expected = model.weights.map((w) => `${w.originalName} ${w.shape.join('x')}`);
-  const saved = file.model.map((e) => `${e.name} ${e.shape.join('x')}`);
+  }
+  const expected = model.weights.map((w) => `${MODEL}${w.originalName} ${w.shape.join('x')}`);
+  const saved = specs
+    .filter((e) => e.name.startsWith(MODEL))
+    .map((e) => `${e.name} ${e.shape.join('x')}`);
   if (expected.join() !== saved.join()) {
     throw new LstmkitError(
       'RESUME_MISMATCH',
@@ -134,12 +146,24 @@ export async function restoreTensors(
       },
     );
   }
-  const weights = file.model.map(toTensor);
-  model.setWeights(weights);
-  tf.dispose(weights);
-  const optimizerWeights = file.optimizer.map((e) => ({ name: e.name, tensor: toTensor(e) }));
-  await optimizer.setWeights(optimizerWeights);
-  tf.dispose(optimizerWeights.map((w) => w.tensor)); // setWeights made its own variables
+  const data = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
+  const tensors = tf.io.decodeWeights(data, specs);
+  try {
+    model.setWeights(model.weights.map((w) => tensors[MODEL + w.originalName]!));
+    await optimizer.setWeights(
+      specs
+        .filter((e) => e.name.startsWith(OPTIMIZER))
+        .map((e) => ({ name: e.name.slice(OPTIMIZER.length), tensor: tensors[e.name]! })),
+    );
+    const products = adamProducts(optimizer);
+    ACC_BETA.forEach((name, i) => {
+      const value = tensors[name];
+      if (value === undefined) throw corrupt(dir, `${file.tensorsFile} has no ${name}`);
+      products[i]!.assign(value);
+    });
+  } finally {
+    tf.dispose(Object.values(tensors)); // setWeights and assign made their own variables
+  }
 }
 
 async function readStateFile(dir: string): Promise<StateFile | undefined> {
@@ -156,12 +180,13 @@ async function readStateFile(dir: string): Promise<StateFile | undefined> {
   } catch (cause) {
     throw corrupt(dir, 'state.json is not valid JSON', cause);
   }
-  if (file.formatVersion !== 1) {
+  if (file.formatVersion !== 2) {
     throw corrupt(
       dir,
-      `state.json has formatVersion ${JSON.stringify(file.formatVersion)}, expected 1`,
+      `state.json has formatVersion ${JSON.stringify(file.formatVersion)}, expected 2${file.formatVersion === 1 ? ' (written by lstmkit 0.1, which this version cannot continue exactly)' : ''}`,
     );
   }
+  if (!Array.isArray(file.tensors)) throw corrupt(dir, 'state.json has no tensors table');
   return file;
 }
 

@@ -1,4 +1,5 @@
 import type { FusedAdam } from '@lstmkit/model';
+import { decisionDefaults } from '@lstmkit/model/config';
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from './batching.js';
@@ -30,7 +31,7 @@ export function crossEntropy(
   });
 }
 
-/** Number of rows whose predicted class equals the label (binary: P(1) >= 0.5). */
+/** Rows whose predicted class equals the label, by the rule of `decideClass` (@lstmkit/model). */
 export function countCorrect(
   probabilities: tf.Tensor,
   labels: tf.Tensor1D,
@@ -39,7 +40,7 @@ export function countCorrect(
   return tf.tidy((): tf.Scalar => {
     const predicted =
       numClasses === 2
-        ? tf.greaterEqual(probabilities.reshape([-1]), 0.5).toInt()
+        ? tf.greaterEqual(probabilities.reshape([-1]), decisionDefaults.binaryThreshold).toInt()
         : tf.argMax(probabilities, 1).toInt();
     return tf.sum(tf.equal(predicted, labels).toFloat());
   });

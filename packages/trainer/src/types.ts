@@ -1,11 +1,6 @@
-import type { BackendName, ModelConfig } from '@lstmkit/model';
-import type {
-  Dataset,
-  DatasetSplits,
-  PipelineConfig,
-  SplitOptions,
-  VocabularyOptions,
-} from '@lstmkit/preprocess';
+import type { BackendName } from '@lstmkit/model';
+import type { Dataset, DatasetSplits } from '@lstmkit/preprocess';
+import type { RunConfig, RunOverrides } from './config.js';
 
 export interface Metrics {
   loss: number;
@@ -31,21 +26,33 @@ export interface TrainResult {
   stoppedEarly: boolean;
   /** Stopped by `signal`: state is saved for `resume`; `test.count` is 0 (not evaluated). */
   interrupted: boolean;
+  /** Where training stopped (`globalStep` 0: before the first step). */
+  stoppedAt: RunPosition;
   validation: Metrics;
   test: Metrics;
   secondsPerEpoch: number;
 }
 
-export interface TrainStartConfig {
-  preset: 'textbook' | 'default';
-  model: ModelConfig;
-  pipeline: PipelineConfig;
-  batchSize: number;
-  learningRate: number;
-  epochs: number;
-  patience: number;
-  seed: number;
+/** Where a run is: the next step to train is `step` (0-based) of 1-based `epoch`. */
+export interface RunPosition {
+  epoch: number;
+  /** Steps of `epoch` already trained. */
+  step: number;
+  stepsPerEpoch: number;
+  /** Optimizer steps of the whole run so far. */
+  globalStep: number;
 }
+
+/** The bundle's `training` record: the run's config, its dataset and where the bundle came from. */
+export type TrainingRecord = RunConfig & {
+  dataset: string;
+  /** The checkpoint's epoch and optimizer step. */
+  epoch: number;
+  step: number;
+  /** Set once the run completed. */
+  epochsRun?: number;
+  stoppedEarly?: boolean;
+};
 
 export type TrainEvent =
   | {
@@ -57,7 +64,9 @@ export type TrainEvent =
       testSize: number;
       backend: string;
       /** What this run trains with: presets, overrides and defaults resolved. */
-      config: TrainStartConfig;
+      config: RunConfig;
+      /** Set when this run continues a saved one: where it continues. */
+      resumedFrom?: RunPosition;
     }
   | {
       type: 'step';
@@ -65,6 +74,7 @@ export type TrainEvent =
       step: number;
       stepsPerEpoch: number;
       loss: number;
+      /** Training throughput of this epoch so far (since the resume, if it resumed). */
       samplesPerSecond: number;
     }
   | {
@@ -80,27 +90,11 @@ export type TrainEvent =
   | { type: 'early-stop'; epoch: number; bestEpoch: number }
   | { type: 'end'; result: TrainResult };
 
-export interface TrainOptions {
+/** A run's configuration (`RunOverrides`, resolved by `resolveRunConfig`) and its inputs. */
+export interface TrainOptions extends Omit<RunOverrides, 'givenSplits'> {
   dataset: Dataset;
-  /** Use these splits as given instead of splitting `dataset.examples`. */
+  /** Use these splits as given instead of splitting `dataset.examples` (recorded as given). */
   splits?: DatasetSplits;
-  split?: SplitOptions;
-  /** Overrides on the preset's pipeline (`pipelinePresets[preset]`); `sequence` merges field by field. */
-  pipeline?: Partial<PipelineConfig>;
-  vocabulary?: VocabularyOptions;
-  preset?: 'textbook' | 'default';
-  /** Overrides on `modelPresets[preset].model`; vocabSize and numClasses come from the data. */
-  model?: Partial<ModelConfig>;
-  batchSize?: number;
-  epochs?: number;
-  learningRate?: number;
-  /** Clip gradients by global norm; 0 disables. */
-  clipNorm?: number;
-  /** Also validate every N optimizer steps (validation always runs at each epoch end). */
-  evalEvery?: number;
-  /** Evaluations without improvement of validation loss before stopping; 0 disables. */
-  patience?: number;
-  seed?: number;
   /** The best bundle is written here; reports go to `<outDir>.report/`, run state to `<outDir>.run/`. */
   outDir: string;
   /** Continue the run saved in `<outDir>.run/` (starts fresh when there is none). */

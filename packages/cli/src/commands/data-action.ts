@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset, LengthStats } from '@lstmkit/preprocess';
+import type { PresetName } from '@lstmkit/trainer/config';
 import type { Context } from '../context.js';
 import type { loadOptionsFrom } from '../options/data-options.js';
 import { formatCount, formatPercent } from '../render/format.js';
@@ -42,7 +43,7 @@ export function lengthHistogram(lengths: readonly number[], stats: LengthStats, 
 
 export async function summarizeDataset(
   dataset: Dataset,
-  preset: 'textbook' | 'default',
+  preset: PresetName,
 ): Promise<DatasetSummary> {
   const { cleanText, tokenize, lengthStats, pipelinePresets, Vocabulary } = await import(
     '@lstmkit/preprocess'

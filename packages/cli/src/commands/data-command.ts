@@ -1,10 +1,10 @@
+import { type PresetName, presetNames, trainDefaults } from '@lstmkit/trainer/config';
 import { Command, Option } from 'commander';
 import type { Context } from '../context.js';
 import { addDataOptions, type DataFlags, loadOptionsFrom } from '../options/data-options.js';
-import { type PresetFlag, presets } from '../options/train-options.js';
 
 export interface DataCommandFlags extends DataFlags {
-  preset: PresetFlag;
+  preset: PresetName;
   json?: boolean;
 }
 
@@ -29,8 +29,8 @@ export function dataCommand(ctx: Context): Command {
   return command
     .addOption(
       new Option('--preset <name>', 'cleaning and tokenizer to count tokens with')
-        .choices(presets)
-        .default('default'),
+        .choices(presetNames)
+        .default(trainDefaults.preset),
     )
     .option('--json', 'print the statistics as JSON')
     .addHelpText('after', examples)

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Classifier, Prediction } from '@lstmkit/model';
+import { inferenceDefaults } from '@lstmkit/model/config';
 import type { Context } from '../context.js';
 import { usageError } from '../errors/cli-error.js';
 import type { Style } from '../render/style.js';
@@ -52,7 +53,7 @@ function emit(
   ctx: Context,
   interactive = false,
 ): void {
-  const batchSize = flags.batchSize ?? 256;
+  const batchSize = flags.batchSize ?? inferenceDefaults.batchSize;
   const labelWidth = Math.max(...classifier.bundle.labelNames.map((name) => name.length));
   for (let start = 0; start < texts.length; start += batchSize) {
     const chunk = texts.slice(start, start + batchSize);

@@ -1,3 +1,4 @@
+import { inferenceDefaults } from '@lstmkit/model/config';
 import { Command } from 'commander';
 import type { Context } from '../context.js';
 import { type BackendFlag, backendOption } from '../options/data-options.js';
@@ -30,7 +31,11 @@ export function predictCommand(ctx: Context): Command {
     .argument('[text...]', 'texts to classify (quote each one)')
     .option('-m, --model <dir>', 'model bundle directory (written by lstmkit train) (required)')
     .option('-f, --file <path>', "read one text per line from a file ('-' for stdin)")
-    .option('--batch-size <n>', 'texts per forward pass', integerIn(1, 100_000))
+    .option(
+      '--batch-size <n>',
+      `texts per forward pass (default ${inferenceDefaults.batchSize})`,
+      integerIn(1, 100_000),
+    )
     .addOption(backendOption())
     .option('--json', 'print JSON lines')
     .addHelpText('after', examples)

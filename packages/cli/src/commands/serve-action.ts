@@ -1,10 +1,11 @@
+import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { onInterrupt } from '../interrupt.js';
-import { checkModelDir } from './load-classifier.js';
 import type { ServeFlags } from './serve-command.js';
 
 export async function runServe(flags: ServeFlags, ctx: Context): Promise<void> {
-  const modelDir = await checkModelDir(flags.model, ctx);
+  // The server's loadBundle says what is wrong with the directory, if anything.
+  const modelDir = resolve(ctx.io.cwd, flags.model);
   // Imported on demand: fastify and the server load only when serving.
   const { startServer } = await import('@lstmkit/server');
   const s = ctx.err;

@@ -13,13 +13,6 @@ import { renderTable } from '../render/table.js';
 import { reportSkipped } from './report-skipped.js';
 import { describeRecipe } from './train-recipe.js';
 
-/** Where training was when it stopped (from the last step event). */
-interface Position {
-  epoch: number;
-  step: number;
-  stepsPerEpoch: number;
-}
-
 /** The command line that continues this run. */
 export function resumeCommand(argv: readonly string[]): string {
   const args = argv.filter((arg) => arg !== '--resume' && arg !== '--force');
@@ -27,23 +20,31 @@ export function resumeCommand(argv: readonly string[]): string {
 }
 
 /**
- * Without --resume the trainer starts over and deletes `<out>.run/`: refuse to throw away an
- * interrupted run by accident (--force does it on purpose), and say when a bundle is replaced.
+ * Before loading any data: the trainer refuses an --out (or its .run/.report siblings) holding
+ * anything it did not write; without --resume it would start over and delete `<out>.run/`, so
+ * an interrupted run is kept unless --force says otherwise; replacing a bundle is said aloud.
  */
-function checkOutDir(options: TrainCliOptions, ctx: Context): void {
+async function checkOutDir(options: TrainCliOptions, ctx: Context): Promise<void> {
+  const { checkOutputs } = await import('@lstmkit/trainer');
+  const paths = await checkOutputs(options.outDir);
   const out = ctx.displayPath(options.outDir);
-  if (!options.resume && !options.force && existsSync(`${options.outDir}.run`)) {
+  if (paths.bundleDir !== options.outDir) {
+    ctx.warn(
+      `${out} is a symbolic link; writing into its target ${ctx.displayPath(paths.bundleDir)}`,
+    );
+  }
+  if (!options.resume && !options.force && existsSync(paths.runDir)) {
     throw new LstmkitError('USAGE_INTERRUPTED_RUN', `${out} has an interrupted run (${out}.run)`, {
       hint: `add --resume to continue it, or --force to start over: ${resumeCommand(ctx.argv)}`,
     });
   }
-  if (!options.resume && existsSync(join(options.outDir, 'manifest.json'))) {
+  if (!options.resume && existsSync(join(paths.bundleDir, 'manifest.json'))) {
     ctx.warn(`${out} already holds a model bundle; the first checkpoint of this run replaces it`);
   }
 }
 
 export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<void> {
-  checkOutDir(options, ctx);
+  await checkOutDir(options, ctx);
   const live = ctx.io.stderr.isTTY === true && !ctx.io.env.CI;
   const renderer = new ProgressRenderer({
     stream: ctx.io.stderr,
@@ -55,10 +56,7 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
   const started = performance.now();
 
   renderer.setStatus(`loading ${options.data}…`);
-  const [{ loadDataset }, { pipelinePresets }] = await Promise.all([
-    import('@lstmkit/preprocess/node'),
-    import('@lstmkit/preprocess'),
-  ]);
+  const { loadDataset } = await import('@lstmkit/preprocess/node');
   const dataset = await loadDataset(options.data, options.load);
   renderer.finish();
   reportSkipped(dataset, ctx);
@@ -98,24 +96,16 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
     },
   );
 
-  const position: Position = { epoch: 0, step: 0, stepsPerEpoch: 0 };
   let result: TrainResult;
   try {
-    const pipeline =
-      options.sequenceLength === undefined
-        ? undefined
-        : {
-            sequence: {
-              ...pipelinePresets[options.preset].sequence,
-              length: options.sequenceLength,
-            },
-          };
     result = await train({
       dataset,
       preset: options.preset,
       model: options.model,
       vocabulary: options.vocabulary,
-      ...(pipeline && { pipeline }),
+      ...(options.sequenceLength !== undefined && {
+        pipeline: { sequence: { length: options.sequenceLength } },
+      }),
       ...(options.epochs !== undefined && { epochs: options.epochs }),
       ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
       ...(options.learningRate !== undefined && { learningRate: options.learningRate }),
@@ -132,11 +122,6 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
           renderer.log(`${s.bold('model')} ${recipe.model}`);
           renderer.log(`${s.bold('optim')} ${recipe.training}`);
         }
-        if (event.type === 'step') {
-          position.epoch = event.epoch;
-          position.step = event.step;
-          position.stepsPerEpoch = event.stepsPerEpoch;
-        }
         renderer.handle(event);
       },
     });
@@ -150,19 +135,20 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
     ctx.print(JSON.stringify({ ...result, labelNames: labels, dataset: dataset.name, seconds }));
   }
   if (result.interrupted) {
-    printInterrupted(result, position, ctx);
+    printInterrupted(result, ctx);
     ctx.exitCode = ExitCode.interrupted;
     return;
   }
   if (!options.json) printSummary(result, labels, options, seconds, ctx);
 }
 
-function printInterrupted(result: TrainResult, position: Position, ctx: Context): void {
+function printInterrupted(result: TrainResult, ctx: Context): void {
   const s = ctx.err;
+  const at = result.stoppedAt;
   const where =
-    position.epoch === 0
+    at.globalStep === 0
       ? 'before the first step'
-      : `at epoch ${position.epoch}, step ${position.step}/${position.stepsPerEpoch}`;
+      : `at epoch ${at.epoch}, step ${at.step}/${at.stepsPerEpoch}`;
   ctx.info();
   ctx.info(`${s.yellow(s.bold('interrupted'))} ${where}; the run state is saved.`);
   if (result.bestEpoch > 0) {

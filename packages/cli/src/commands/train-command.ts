@@ -1,9 +1,10 @@
+import { optionHelp, presetNames, trainDefaults, trainLimits } from '@lstmkit/trainer/config';
 import { Command, Option } from 'commander';
 import type { Context } from '../context.js';
 import { addDataOptions, backendOption } from '../options/data-options.js';
 import { integerIn, numberIn } from '../options/flag-parsers.js';
 import { requireFlags } from '../options/required.js';
-import { presets, type TrainFlags, trainOptionsFrom } from '../options/train-options.js';
+import { type TrainFlags, trainOptionsFrom } from '../options/train-options.js';
 
 const examples = `
 Examples:
@@ -22,17 +23,10 @@ $LSTMKIT_DATA_HOME, default ~/.cache/lstmkit) or a path: .tsv (text<TAB>label), 
 fastText (__label__x text) or a folder with one sub-folder of .txt files per label.
 Run 'lstmkit data <name|path>' first to see label counts and a suggested --seq-len.`;
 
-/** Shown in --help; train-command.test.ts checks they match @lstmkit/trainer's trainDefaults. */
-export const shownDefaults = {
-  epochs: 10,
-  batchSize: 32,
-  learningRate: 0.001,
-  patience: 3,
-  seed: 42,
-} as const;
+const limits = trainLimits;
+const sizeIn = (limit: { min: number; max: number }) => integerIn(limit.min, limit.max);
 
 export function trainCommand(ctx: Context): Command {
-  const d = shownDefaults;
   const command = new Command('train')
     .summary('train a classifier and write a model bundle')
     .description(
@@ -50,9 +44,9 @@ export function trainCommand(ctx: Context): Command {
     .option('--json', 'print the result as JSON on stdout')
     .optionsGroup('Model (defaults from --preset):')
     .addOption(
-      new Option('--preset <name>', 'starting recipe for cleaning, sequence length and model')
-        .choices(presets)
-        .default('default'),
+      new Option('--preset <name>', optionHelp.preset)
+        .choices(presetNames)
+        .default(trainDefaults.preset),
     )
     .addOption(new Option('--arch <arch>', 'recurrent layer').choices(['lstm', 'bilstm']))
     .addOption(
@@ -61,15 +55,23 @@ export function trainCommand(ctx: Context): Command {
         'pool',
       ]),
     )
-    .option('--embedding-dim <n>', 'embedding size', integerIn(1, 4096))
-    .option('--hidden-size <n>', 'LSTM units per layer (per direction)', integerIn(1, 4096))
-    .option('--layers <n>', 'stacked LSTM layers', integerIn(1, 16))
+    .option('--embedding-dim <n>', 'embedding size', sizeIn(limits.model.embeddingDim))
+    .option(
+      '--hidden-size <n>',
+      'LSTM units per layer (per direction)',
+      sizeIn(limits.model.hiddenSize),
+    )
+    .option('--layers <n>', 'stacked LSTM layers', sizeIn(limits.model.layers))
     .option(
       '--dropout <x>',
       'dropout between layers and before the head',
       numberIn(0, 1, { exclusiveMax: true }),
     )
-    .option('--seq-len <n>', "tokens per example (see 'lstmkit data')", integerIn(1, 100_000))
+    .option(
+      '--seq-len <n>',
+      `${optionHelp.sequenceLength}; see 'lstmkit data'`,
+      sizeIn(limits.sequenceLength),
+    )
     .option(
       '--max-vocab <n>',
       'vocabulary size cap, <pad> and <unk> included (rarer words become <unk>)',
@@ -81,36 +83,16 @@ export function trainCommand(ctx: Context): Command {
       integerIn(1),
     )
     .optionsGroup('Training:')
-    .option(
-      '--epochs <n>',
-      `passes over the training data (default ${d.epochs})`,
-      integerIn(1, 100_000),
-    )
-    .option(
-      '--batch-size <n>',
-      `examples per optimizer step (default ${d.batchSize})`,
-      integerIn(1, 1_000_000),
-    )
+    .option('--epochs <n>', optionHelp.epochs, sizeIn(limits.epochs))
+    .option('--batch-size <n>', optionHelp.batchSize, sizeIn(limits.batchSize))
     .option(
       '--lr <x>',
-      `Adam learning rate (default ${d.learningRate})`,
-      numberIn(0, 10, { exclusiveMin: true }),
+      optionHelp.learningRate,
+      numberIn(limits.learningRate.min, limits.learningRate.max, { exclusiveMin: true }),
     )
-    .option(
-      '--patience <n>',
-      `stop after N evaluations without improvement; 0 never (default ${d.patience})`,
-      integerIn(0),
-    )
-    .option(
-      '--eval-every <n>',
-      'also validate every N steps (always at each epoch end)',
-      integerIn(1),
-    )
-    .option(
-      '--seed <n>',
-      `seed for the split, initial weights and shuffling (default ${d.seed})`,
-      integerIn(0, 2 ** 31 - 1),
-    )
+    .option('--patience <n>', optionHelp.patience, sizeIn(limits.patience))
+    .option('--eval-every <n>', optionHelp.evalEvery, integerIn(1))
+    .option('--seed <n>', optionHelp.seed, sizeIn(limits.seed))
     .addOption(backendOption())
     .optionsGroup('Options:')
     .addHelpText('after', examples)

@@ -1,10 +1,10 @@
-import type { TrainStartConfig } from '@lstmkit/trainer';
+import type { RunConfig } from '@lstmkit/trainer/config';
 
 /**
  * The two lines `lstmkit train` prints when training starts: the model and the optimisation as
  * the trainer resolved them (preset, flags and defaults), so a log says what was trained.
  */
-export function describeRecipe(config: TrainStartConfig): { model: string; training: string } {
+export function describeRecipe(config: RunConfig): { model: string; training: string } {
   const m = config.model;
   const arch = m.arch === 'bilstm' ? `bilstm (${m.mergeMode})` : 'lstm';
   const model = [

@@ -11,7 +11,7 @@ describe('describeError', () => {
       message: 'bad',
       hint: 'fix it',
     });
-    expect(describeError(new LstmkitError('INVALID_CONFIG', 'x')).exitCode).toBe(2);
+    expect(describeError(new LstmkitError('INVALID_TRAIN_OPTIONS', 'x')).exitCode).toBe(2);
     expect(describeError(new LstmkitError('BUNDLE_CORRUPT', 'x\nsecond line')).message).toBe('x');
     expect(describeError(new LstmkitError('BUNDLE_CORRUPT', 'x')).exitCode).toBe(1);
   });

@@ -1,3 +1,5 @@
+import { errorCodeInfo } from '@lstmkit/preprocess';
+
 /** Exit codes of the `lstmkit` command. */
 export const ExitCode = {
   ok: 0,
@@ -11,9 +13,7 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** The one place error codes become exit codes: `USAGE_*` and `INVALID_*` are bad usage. */
+/** The one place error codes become exit codes: the error catalog's. */
 export function exitCodeForErrorCode(code: string): ExitCodeValue {
-  return code.startsWith('USAGE_') || code.startsWith('INVALID_')
-    ? ExitCode.usage
-    : ExitCode.failure;
+  return errorCodeInfo(code).exitCode;
 }

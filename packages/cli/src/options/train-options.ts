@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
-import type { Arch, Head, ModelConfig } from '@lstmkit/model';
+import type { Arch, Head, ModelConfig } from '@lstmkit/model/config';
 import type { VocabularyOptions } from '@lstmkit/preprocess';
+import type { PresetName } from '@lstmkit/trainer/config';
 import { usageError } from '../errors/cli-error.js';
 import { type BackendFlag, type DataFlags, loadOptionsFrom } from './data-options.js';
-
-export const presets = ['textbook', 'default'] as const;
-export type PresetFlag = (typeof presets)[number];
 
 /** The model settings `lstmkit train` exposes as flags. */
 type ModelFlag = 'arch' | 'head' | 'embeddingDim' | 'hiddenSize' | 'layers' | 'dropout';
@@ -14,7 +12,7 @@ type ModelFlag = 'arch' | 'head' | 'embeddingDim' | 'hiddenSize' | 'layers' | 'd
 export interface TrainFlags extends DataFlags {
   data: string;
   out: string;
-  preset: PresetFlag;
+  preset: PresetName;
   arch?: Arch;
   head?: Head;
   embeddingDim?: number;
@@ -40,7 +38,7 @@ export interface TrainFlags extends DataFlags {
 export interface TrainCliOptions {
   data: string;
   load: ReturnType<typeof loadOptionsFrom>;
-  preset: PresetFlag;
+  preset: PresetName;
   model: Partial<Pick<ModelConfig, ModelFlag>>;
   sequenceLength?: number;
   vocabulary: VocabularyOptions;

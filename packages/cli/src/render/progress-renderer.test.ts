@@ -87,7 +87,7 @@ describe('ProgressRenderer', () => {
     expect(out).not.toContain('\u001b');
     const lines = out.trim().split('\n');
     expect(lines[0]).toContain('split 128 train · 16 validation · 16 test · 2 epochs × 4 steps');
-    expect(lines[1]).toMatch(/^epoch 1\/2 {2}4\/4 {2}loss 0\.6750 {2}32 samples\/s {2}4\.0s$/);
+    expect(lines[1]).toMatch(/^epoch 1\/2 {2}4\/4 {2}loss 0\.6750 {2}40 samples\/s {2}4\.0s$/);
     expect(lines[2]).toContain('validate epoch 1: acc 0.800 · f1 0.720 · loss 0.5000');
     expect(lines[2]).toContain('✓ best');
     expect(lines[3]).toContain('saved');
@@ -113,7 +113,7 @@ describe('ProgressRenderer', () => {
       .map((line) => line.split('\r').at(-1)?.replaceAll('\u001b[K', '') ?? '')
       .filter((line) => line !== '');
     expect(screen[1]).toMatch(
-      /^epoch 1\/2 {2}━+ {2}4\/4 {2}loss 0\.6750 {2}64 samples\/s {2}2\.0s$/,
+      /^epoch 1\/2 {2}━+ {2}4\/4 {2}loss 0\.6750 {2}40 samples\/s {2}2\.0s$/,
     );
     expect(screen[2]).toContain('validate epoch 1');
     expect(screen.some((line) => line.includes('ETA'))).toBe(false);
@@ -164,6 +164,15 @@ describe('ProgressRenderer', () => {
     });
     const last = output.split('\r').at(-1) ?? '';
     expect(stripAnsi(last).length).toBeLessThan(60);
+  });
+
+  it('says where a resumed run continues, from the start event', () => {
+    const t = setup(false);
+    t.renderer.handle({
+      ...start,
+      resumedFrom: { epoch: 1, step: 3, stepsPerEpoch: 4, globalStep: 3 },
+    } as TrainEvent);
+    expect(t.output()).toContain('resuming after epoch 1, step 3/4');
   });
 
   it('reports early stopping', () => {

@@ -48,7 +48,6 @@ export class ProgressRenderer {
 
   private totalEpochs = 0;
   private stepsPerEpoch = 0;
-  private samplesPerStep = 0;
   private epoch: EpochState | undefined;
   private lastDraw = 0;
   private lastPlain = 0;
@@ -136,22 +135,22 @@ export class ProgressRenderer {
   private onStart(event: Extract<TrainEvent, { type: 'start' }>): void {
     this.totalEpochs = event.totalEpochs;
     this.stepsPerEpoch = event.stepsPerEpoch;
-    this.samplesPerStep = event.stepsPerEpoch > 0 ? event.trainSize / event.stepsPerEpoch : 0;
     this.status = '';
     this.log(
       `${this.style.bold('split')} ${event.trainSize.toLocaleString('en-US')} train · ${event.validationSize.toLocaleString('en-US')} validation · ${event.testSize.toLocaleString('en-US')} test · ${event.totalEpochs} epoch${event.totalEpochs === 1 ? '' : 's'} × ${event.stepsPerEpoch} steps`,
     );
+    const from = event.resumedFrom;
+    if (from !== undefined) {
+      this.log(
+        this.style.dim(
+          `resuming after epoch ${from.epoch}, step ${from.step}/${from.stepsPerEpoch}`,
+        ),
+      );
+    }
   }
 
   private onStep(event: Extract<TrainEvent, { type: 'step' }>): void {
     const t = this.now();
-    if (this.epoch === undefined && event.step > 1) {
-      this.log(
-        this.style.dim(
-          `resuming at epoch ${event.epoch}, step ${event.step}/${event.stepsPerEpoch}`,
-        ),
-      );
-    }
     if (this.epoch === undefined || this.epoch.epoch !== event.epoch) {
       this.commitEpochLine();
       // The first step of an epoch arrives after it ran: start the clock one step earlier,
@@ -237,12 +236,7 @@ export class ProgressRenderer {
     const time = done
       ? formatDuration(eta)
       : `ETA ${Number.isFinite(eta) ? formatDuration(eta) : '--'}`;
-    // Throughput averaged over the epoch so far (steady), else what the trainer measured.
-    const rate =
-      this.samplesPerStep > 0 && e.step > 1 && elapsed > 0
-        ? ((e.step - 1) * this.samplesPerStep) / elapsed
-        : e.samplesPerSecond;
-    const stats = `${steps}  loss ${loss}  ${formatRate(rate)} samples/s  ${time}`;
+    const stats = `${steps}  loss ${loss}  ${formatRate(e.samplesPerSecond)} samples/s  ${time}`;
     if (!this.live) return `${epochLabel}  ${stats}`;
 
     const fixed = visibleLength(epochLabel) + 2 + stats.length + 2;

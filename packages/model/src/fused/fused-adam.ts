@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { instantiateKernel, type KernelExports } from './lstm-kernel';
+import { call, instantiateKernel, type KernelExports } from './lstm-kernel';
 
 /** tfjs's NamedTensor (not exported by @tensorflow/tfjs). */
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -28,15 +28,19 @@ export class FusedAdam extends tf.AdamOptimizer {
   private slots: Slot[] = [];
   /** Floats per area; the areas are params | grads | m | v. */
   private area = 0;
-  /** beta^t in f32, as tfjs keeps them in variables. */
-  private beta1Power: number;
-  private beta2Power: number;
   private moments: tf.Variable[] = [];
 
   constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon?: number) {
     super(learningRate, beta1, beta2, epsilon ?? (null as unknown as number));
-    this.beta1Power = Math.fround(beta1);
-    this.beta2Power = Math.fround(beta2);
+  }
+
+  /**
+   * beta1^t and beta2^t: the stock optimizer's own running products (f32 variables), which the
+   * trainer saves and restores for an exact resume; this class reads and advances them.
+   */
+  private get products(): [tf.Variable, tf.Variable] {
+    const self = this as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+    return [self.accBeta1, self.accBeta2];
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
@@ -61,33 +65,32 @@ export class FusedAdam extends tf.AdamOptimizer {
     gradients.forEach(({ tensor }, i) => {
       const slot = slots[i]!;
       heap.set(tensor.dataSync() as Float32Array, area + slot.offset);
-      sumSquares += this.kernel.sumSquares((area + slot.offset) * 4, roundUp4(slot.size));
+      sumSquares += call(this.kernel, 'sumSquares', {
+        x: (area + slot.offset) * 4,
+        n: roundUp4(slot.size),
+      });
     });
     const norm = Math.sqrt(sumSquares);
     const scale = clipNorm > 0 ? Math.fround(clipNorm / Math.max(norm, clipNorm)) : 1;
     variables.forEach((variable, i) => {
       heap.set(variable.dataSync() as Float32Array, slots[i]!.offset);
     });
-    this.kernel.adam(
-      0,
-      area * 4,
-      2 * area * 4,
-      3 * area * 4,
-      area,
-      scale,
-      this.beta1,
-      this.beta2,
-      Math.fround(1 - this.beta1Power),
-      Math.fround(1 - this.beta2Power),
-      this.learningRate,
-      this.epsilon,
-    );
+    const [accBeta1, accBeta2] = this.products;
+    const [power1, power2] = [accBeta1.dataSync()[0]!, accBeta2.dataSync()[0]!];
+    call(this.kernel, 'adam', {
+      ...{ p: 0, g: area * 4, m: 2 * area * 4, v: 3 * area * 4, n: area, scale },
+      ...{ b1: this.beta1, b2: this.beta2, lr: this.learningRate, eps: this.epsilon },
+      ...{ correction1: Math.fround(1 - power1), correction2: Math.fround(1 - power2) },
+    });
     variables.forEach((variable, i) => {
       const { offset, size, shape } = slots[i]!;
       tf.tidy(() => variable.assign(tf.tensor(heap.subarray(offset, offset + size), shape)));
     });
-    this.beta1Power = Math.fround(this.beta1Power * Math.fround(this.beta1));
-    this.beta2Power = Math.fround(this.beta2Power * Math.fround(this.beta2));
+    // As tfjs: accBeta <- accBeta * beta, in f32.
+    tf.tidy(() => {
+      accBeta1.assign(tf.scalar(Math.fround(power1 * Math.fround(this.beta1))));
+      accBeta2.assign(tf.scalar(Math.fround(power2 * Math.fround(this.beta2))));
+    });
     this.incrementIterations();
     return norm;
   }
@@ -110,9 +113,11 @@ export class FusedAdam extends tf.AdamOptimizer {
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const values = await this.extractIterations(weightValues);
-    const t = this.iterations + 1;
-    this.beta1Power = Math.fround(Math.fround(this.beta1) ** t);
-    this.beta2Power = Math.fround(Math.fround(this.beta2) ** t);
+    const [accBeta1, accBeta2] = this.products;
+    tf.tidy(() => {
+      accBeta1.assign(tf.pow(this.beta1, this.iterations + 1));
+      accBeta2.assign(tf.pow(this.beta2, this.iterations + 1));
+    });
     const half = values.length / 2;
     const first = values.slice(0, half);
     this.layout(

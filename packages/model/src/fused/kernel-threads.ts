@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { KernelExports, KernelThreads, ParallelFunction } from './lstm-kernel';
+import { checkedKernel, type KernelThreads, type ParallelFunction } from './lstm-kernel';
 import { lstmWasmSharedBase64 } from './lstm-wasm-shared';
 
 /**
@@ -62,8 +62,7 @@ export async function startKernelThreads(
 ): Promise<KernelThreads & { stop(): Promise<void> }> {
   compiled ??= new WebAssembly.Module(Buffer.from(lstmWasmSharedBase64, 'base64'));
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
-  const exports = new WebAssembly.Instance(compiled, { env: { memory } })
-    .exports as unknown as KernelExports;
+  const exports = checkedKernel(new WebAssembly.Instance(compiled, { env: { memory } }).exports);
   const control = new SharedArrayBuffer((DONE + count) * 4);
   const ctrl = new Int32Array(control);
   const workers = await Promise.all(

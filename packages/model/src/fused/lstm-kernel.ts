@@ -8,19 +8,97 @@ import { lstmWasmBase64 } from './lstm-wasm';
  * buffers (batch rows to a multiple of 4, D and H to multiples of 8, zeros in the padding).
  */
 
-export interface KernelExports {
-  memory: WebAssembly.Memory;
-  forward(...args: number[]): void;
-  backward(...args: number[]): void;
-  gatherSteps(...args: number[]): number;
-  weightGradsColumns(...args: number[]): void;
-  tanhArray(src: number, dst: number, n: number): void;
-  sumSquares(x: number, n: number): number;
-  adam(...args: number[]): void;
-}
+/**
+ * The kernel's exports and their parameters, in the order of assembly/lstm.ts: dimensions
+ * (T steps, B rows, D features, H units, all padded), byte offsets into the memory, and for
+ * the functions threads share, the range last (rows r0..r1, columns c0..c1). Calls name every
+ * argument (`call('gatherSteps', { T, B, ... })`); the order lives only here, and every
+ * instance is checked against it (`checkedKernel`).
+ */
+const signatures = {
+  forward: [
+    'T',
+    'B',
+    'D',
+    'H',
+    'x',
+    'w',
+    'bias',
+    'u',
+    'acts',
+    'cs',
+    'hs',
+    'mask',
+    'tape',
+    'r0',
+    'r1',
+  ],
+  backward: [
+    'T',
+    'B',
+    'D',
+    'H',
+    'acts',
+    'cs',
+    'mask',
+    'ut',
+    'wt',
+    'dOut',
+    'dz',
+    'dx',
+    'dh',
+    'dc',
+    'r0',
+    'r1',
+  ],
+  gatherSteps: ['T', 'B', 'D', 'H', 'x', 'hs', 'mask', 'dz', 'xt', 'ht', 'dzc', 'db'],
+  weightGradsColumns: ['n', 'D', 'H', 'xt', 'ht', 'dzc', 'dw', 'du', 'c0', 'c1'],
+  tanhArray: ['src', 'dst', 'n'],
+  sumSquares: ['x', 'n'],
+  adam: ['p', 'g', 'm', 'v', 'n', 'scale', 'b1', 'b2', 'correction1', 'correction2', 'lr', 'eps'],
+} as const;
+
+type KernelFunction = keyof typeof signatures;
+type KernelArgs<K extends KernelFunction> = Record<(typeof signatures)[K][number], number>;
+export type KernelExports = { memory: WebAssembly.Memory } & Record<
+  KernelFunction,
+  (...args: number[]) => number
+>;
 
 /** The kernel functions that split their work over threads (the last two arguments: a range). */
 export type ParallelFunction = 'forward' | 'backward' | 'weightGradsColumns';
+type RangeParameter = 'r0' | 'r1' | 'c0' | 'c1';
+
+/** `exports` of an instance of either build, after checking each export's parameter count. */
+export function checkedKernel(exports: WebAssembly.Exports): KernelExports {
+  const kernel = exports as unknown as KernelExports;
+  for (const name of Object.keys(signatures) as KernelFunction[]) {
+    if (kernel[name]?.length !== signatures[name].length) {
+      throw new Error(
+        `lstm-wasm: export ${name} takes ${kernel[name]?.length} arguments, expected ${signatures[name].length}; rebuild it (node scripts/build-wasm.mjs)`,
+      );
+    }
+  }
+  return kernel;
+}
+
+/** Named arguments in the export's parameter order (ranges excluded: the caller adds them). */
+function positional<K extends KernelFunction>(name: K, args: Partial<KernelArgs<K>>): number[] {
+  const parameters = signatures[name] as readonly string[];
+  const ranged = (['forward', 'backward', 'weightGradsColumns'] as string[]).includes(name);
+  return (ranged ? parameters.slice(0, -2) : parameters).map(
+    (p) => (args as Record<string, number>)[p]!,
+  );
+}
+
+/** Calls `name` on `kernel` with named arguments. */
+export function call<K extends KernelFunction>(
+  kernel: KernelExports,
+  name: K,
+  args: KernelArgs<K>,
+): number {
+  return kernel[name](...positional(name, args));
+}
 
 /**
  * Kernel threads (kernel-threads.ts, Node's worker_threads): one instance of the shared-memory
@@ -44,7 +122,7 @@ export function instantiateKernel(): KernelExports {
     // Synchronous, as tfjs layers call: the module is ~7 kB, under browsers' main-thread limit.
     compiled = new WebAssembly.Module(bytes);
   }
-  return new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
+  return checkedKernel(new WebAssembly.Instance(compiled, {}).exports);
 }
 
 /** Runs the LSTM kernel on these threads from now on (undefined: one thread, its own memory). */
@@ -62,7 +140,13 @@ function wasm(): KernelExports {
  * fn over 0..total in chunks of `chunk` (rows: whole 4-row blocks; columns: multiples of 8),
  * shared out among the kernel threads when there are some and the job has two chunks or more.
  */
-function parallel(fn: ParallelFunction, args: number[], total: number, chunk: number): void {
+function parallel<K extends ParallelFunction>(
+  fn: K,
+  named: Omit<KernelArgs<K>, RangeParameter>,
+  total: number,
+  chunk: number,
+): void {
+  const args = positional(fn, named as Partial<KernelArgs<K>>);
   if (threads === undefined || threads.count === 1 || total < 2 * chunk) {
     wasm()[fn](...args, 0, total);
     return;
@@ -303,26 +387,9 @@ export function lstmForward(
     }
   }
   const bytes = (name: keyof typeof at) => at[name] * 4;
-  parallel(
-    'forward',
-    [
-      T,
-      B,
-      D,
-      H,
-      bytes('x'),
-      bytes('w'),
-      bytes('bias'),
-      bytes('u'),
-      bytes('acts'),
-      bytes('cs'),
-      bytes('hs'),
-      bytes('mask'),
-      keepTape ? 1 : 0,
-    ],
-    B,
-    4,
-  );
+  const named = { x: 0, w: 0, bias: 0, u: 0, acts: 0, cs: 0, hs: 0, mask: 0 };
+  for (const name of Object.keys(named) as (keyof typeof named)[]) named[name] = bytes(name);
+  parallel('forward', { T, B, D, H, ...named, tape: keepTape ? 1 : 0 }, B, 4);
   const output = sequences
     ? unpackSequence(heap, at.hs + B * H, shape, h, H, shape.backwards && shape.inputOrder)
     : unpackSequence(heap, at.hs + T * B * H, { ...shape, steps: 1 }, h, H, false);
@@ -389,48 +456,24 @@ export function lstmBackward(
     packSequence(dOutput, { ...shape, steps: 1 }, h, H, heap, at.dh, false);
   }
   const bytes = (name: keyof typeof at) => at[name] * 4;
+  const [acts, cs, mask, dz, xt, ht, dzc] = (
+    ['acts', 'cs', 'mask', 'dz', 'xt', 'ht', 'dzc'] as const
+  ).map(bytes) as [number, number, number, number, number, number, number];
   parallel(
     'backward',
-    [
-      T,
-      B,
-      D,
-      H,
-      bytes('acts'),
-      bytes('cs'),
-      bytes('mask'),
-      bytes('ut'),
-      bytes('wt'),
-      sequences ? bytes('dOut') : 0,
-      bytes('dz'),
-      bytes('dx'),
-      bytes('dh'),
-      bytes('dc'),
-    ],
+    {
+      ...{ T, B, D, H, acts, cs, mask, dz },
+      ...{ ut: bytes('ut'), wt: bytes('wt'), dOut: sequences ? bytes('dOut') : 0 },
+      ...{ dx: bytes('dx'), dh: bytes('dh'), dc: bytes('dc') },
+    },
     B,
     4,
   );
-  const rows = wasm().gatherSteps(
-    T,
-    B,
-    D,
-    H,
-    bytes('x'),
-    bytes('hs'),
-    bytes('mask'),
-    bytes('dz'),
-    bytes('xt'),
-    bytes('ht'),
-    bytes('dzc'),
-    bytes('db'),
-  );
-  const columns = 4 * H;
-  parallel(
-    'weightGradsColumns',
-    [rows, D, H, bytes('xt'), bytes('ht'), bytes('dzc'), bytes('dw'), bytes('du')],
-    columns,
-    32,
-  );
+  const rows = call(wasm(), 'gatherSteps', {
+    ...{ T, B, D, H, x: bytes('x'), hs: bytes('hs'), mask, dz, xt, ht, dzc, db: bytes('db') },
+  });
+  const [dw, du] = [bytes('dw'), bytes('du')];
+  parallel('weightGradsColumns', { n: rows, D, H, xt, ht, dzc, dw, du }, 4 * H, 32);
   return {
     dx: unpackSequence(heap, at.dx, shape, d, D, shape.backwards),
     kernel: unpackGates(heap, at.dw, d, h, H),
@@ -444,6 +487,6 @@ export function wasmTanh(x: Float32Array): Float32Array {
   const n = Math.ceil(x.length / 4) * 4;
   const { at, heap } = layout({ src: n, dst: n });
   heap.set(x, at.src);
-  wasm().tanhArray(at.src * 4, at.dst * 4, n);
+  call(wasm(), 'tanhArray', { src: at.src * 4, dst: at.dst * 4, n });
   return heap.slice(at.dst, at.dst + x.length);
 }

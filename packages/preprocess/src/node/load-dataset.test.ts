@@ -213,6 +213,18 @@ describe('loadDataset: malformed records', () => {
     });
   }
 
+  it.each([['empty.tsv'], ['empty.csv'], ['empty.txt']])(
+    'fails the same way for an empty file of any format: %s',
+    async (name) => {
+      const path = await write(name, '');
+      const error = await rejection(loadDataset(path));
+      expect([error.code, error.message]).toEqual([
+        'DATASET_EMPTY',
+        `${path}: no examples (it holds no records)`,
+      ]);
+    },
+  );
+
   it('fails when nothing is left', async () => {
     const path = await write('none.tsv', 'no tab\n');
     const error = await rejection(loadDataset(path, { lenient: true }));

@@ -83,11 +83,6 @@ export async function* readCsv(
       },
     };
   }
-  if (index === undefined) {
-    throw new LstmkitError('INVALID_DATASET_FORMAT', `${file}: CSV file has no header row`, {
-      hint: `The first row must name the columns, including "${columns.text}" and "${columns.label}".`,
-    });
-  }
 }
 
 function headerIndex(file: string, line: number, header: string[], columns: CsvColumns) {

@@ -1,0 +1,121 @@
+import { rm } from 'node:fs/promises';
+import { loadBundle, saveBundle } from '@lstmkit/model';
+import { LstmkitError } from '@lstmkit/preprocess';
+import { paddingFraction, planEpoch } from './batching.js';
+import { evaluateSplit } from './evaluate.js';
+import { computeMetrics } from './metrics.js';
+import { writeReport } from './outputs.js';
+import { type LoopOutcome, positionOf, type Run } from './step-loop.js';
+import type { Metrics, TrainResult } from './types.js';
+
+/**
+ * After the loop: an interrupted run reports what it has; a finished one restores the best
+ * bundle the way a user would (from disk), scores it on validation and test, rewrites it with
+ * those metrics, writes the report and removes the run state.
+ */
+export async function finishRun(run: Run, outcome: LoopOutcome): Promise<TrainResult> {
+  const { progress, paths, data } = run;
+  const numClasses = run.modelConfig.numClasses;
+  const bestRow = progress.history.filter((r) => r.improved).at(-1);
+  const end = async (status: 'interrupted' | 'complete', validation: Metrics, test: Metrics) => {
+    await writeReport(paths, report(run, outcome, status, validation, test));
+    // A complete run needs no state to resume from.
+    if (status === 'complete') await rm(paths.runDir, { recursive: true, force: true });
+    const result = resultOf(run, outcome, validation, test);
+    run.o.onEvent({ type: 'end', result });
+    return result;
+  };
+
+  if (outcome.interrupted) {
+    const notEvaluated = computeMetrics([], [], numClasses);
+    return end('interrupted', bestRow?.validation ?? notEvaluated, notEvaluated);
+  }
+  if (!bestRow) {
+    throw new LstmkitError(
+      'TRAINING_DIVERGED',
+      'Validation loss was never finite, so no checkpoint was saved.',
+      { hint: 'Lower the learning rate or check the labels.' },
+    );
+  }
+
+  const best = await loadBundle(paths.bundleDir);
+  let validation: Metrics;
+  let test: Metrics;
+  try {
+    validation = evaluateSplit(best.model, data.validation, numClasses);
+    test = evaluateSplit(best.model, data.test, numClasses);
+    await saveBundle(paths.bundleDir, {
+      model: best.model,
+      pipeline: best.pipeline,
+      labelNames: best.labelNames,
+      modelConfig: best.modelConfig,
+      training: {
+        ...run.record,
+        epoch: bestRow.epoch,
+        step: bestRow.step,
+        epochsRun: outcome.epochsRun,
+        stoppedEarly: outcome.stoppedEarly,
+      },
+      metrics: { validation, test },
+    });
+  } finally {
+    best.model.dispose();
+  }
+  return end('complete', validation, test);
+}
+
+function report(
+  run: Run,
+  outcome: LoopOutcome,
+  status: string,
+  validation: Metrics,
+  test: Metrics,
+): Record<string, unknown> {
+  const { o, config, data, progress } = run;
+  return {
+    formatVersion: 1,
+    status,
+    dataset: {
+      name: o.dataset.name,
+      labelNames: o.dataset.labelNames,
+      sizes: { train: data.train.count, validation: data.validation.count, test: data.test.count },
+      skipped: o.dataset.skipped?.length ?? 0,
+    },
+    config,
+    vocabularySize: run.pipeline.vocabulary.size,
+    backend: run.backend,
+    best: { epoch: progress.earlyStopping.bestEpoch, step: progress.earlyStopping.bestStep },
+    epochsRun: outcome.epochsRun,
+    stoppedEarly: outcome.stoppedEarly,
+    metrics: { validation, test },
+    timings: {
+      secondsPerEpoch: mean(progress.epochSeconds),
+      epochSeconds: progress.epochSeconds,
+      trainingSeconds: progress.trainingSeconds,
+      trainSentencesPerSecond: progress.samplesTrained / Math.max(1e-9, progress.trainingSeconds),
+    },
+    padding: paddingFraction(data.train, planEpoch(data.train, config.batchSize, config.seed, 1)),
+  };
+}
+
+function resultOf(run: Run, outcome: LoopOutcome, validation: Metrics, test: Metrics): TrainResult {
+  const { paths, progress } = run;
+  return {
+    bundleDir: paths.bundleDir,
+    reportPath: paths.reportPath,
+    historyPath: paths.historyPath,
+    plotPath: paths.plotPath,
+    bestEpoch: progress.earlyStopping.bestEpoch,
+    epochsRun: outcome.epochsRun,
+    stoppedEarly: outcome.stoppedEarly,
+    interrupted: outcome.interrupted,
+    stoppedAt: positionOf(progress, run.stepsPerEpoch),
+    validation,
+    test,
+    secondsPerEpoch: mean(progress.epochSeconds),
+  };
+}
+
+function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}

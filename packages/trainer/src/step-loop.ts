@@ -1,0 +1,207 @@
+import { type BackendInfo, type FusedAdam, type ModelConfig, saveBundle } from '@lstmkit/model';
+import type { TextPipeline } from '@lstmkit/preprocess';
+import type * as tf from '@tensorflow/tfjs';
+import { type EncodedSplit, gatherBatch, planEpoch } from './batching.js';
+import type { RunConfig } from './config.js';
+import { initialEarlyStopping, recordEvaluation } from './early-stopping.js';
+import { evaluateSplit } from './evaluate.js';
+import type { HistoryRow } from './history.js';
+import type { ResolvedTrainOptions } from './options.js';
+import { type OutputPaths, writeHistory } from './outputs.js';
+import { type RunProgress, saveRunState } from './run-state.js';
+import { deriveSeed } from './seed.js';
+import { trainStep } from './train-step.js';
+import type { RunPosition, TrainingRecord } from './types.js';
+
+/** Stream tags for deriveSeed, so shuffles and dropout never share a random sequence. */
+const DROPOUT_STREAM = 0xd40;
+
+/** One training run: what it trains, with what, where it writes, and how far it got. */
+export interface Run {
+  o: ResolvedTrainOptions;
+  config: RunConfig;
+  backend: BackendInfo;
+  paths: OutputPaths;
+  pipeline: TextPipeline;
+  modelConfig: ModelConfig;
+  fingerprint: string;
+  data: { train: EncodedSplit; validation: EncodedSplit; test: EncodedSplit };
+  model: tf.LayersModel;
+  optimizer: FusedAdam;
+  stepsPerEpoch: number;
+  progress: RunProgress;
+  /** The bundle's `training` record without its checkpoint fields. */
+  record: Omit<TrainingRecord, 'epoch' | 'step'>;
+}
+
+export interface LoopOutcome {
+  interrupted: boolean;
+  stoppedEarly: boolean;
+  epochsRun: number;
+}
+
+export function freshProgress(): RunProgress {
+  return {
+    epoch: 1,
+    stepInEpoch: 0,
+    globalStep: 0,
+    earlyStopping: initialEarlyStopping(),
+    history: [],
+    accumulator: { lossSum: 0, correct: 0, count: 0, batches: 0 },
+    epochSeconds: [],
+    trainingSeconds: 0,
+    samplesTrained: 0,
+  };
+}
+
+/** The last step trained: an epoch boundary counts as the end of the epoch before it. */
+export function positionOf(progress: RunProgress, stepsPerEpoch: number): RunPosition {
+  const atBoundary = progress.stepInEpoch === 0 && progress.globalStep > 0;
+  return {
+    epoch: atBoundary ? progress.epoch - 1 : progress.epoch,
+    step: atBoundary ? stepsPerEpoch : progress.stepInEpoch,
+    stepsPerEpoch,
+    globalStep: progress.globalStep,
+  };
+}
+
+function saveState(run: Run): Promise<void> {
+  return saveRunState(
+    run.paths.runDir,
+    {
+      ...run.progress,
+      formatVersion: 2,
+      fingerprint: run.fingerprint,
+      pipeline: run.pipeline.toJSON(),
+    },
+    run.model,
+    run.optimizer,
+  );
+}
+
+/** The epochs and their steps, up to the last epoch, an early stop or the signal. */
+export async function runEpochs(run: Run): Promise<LoopOutcome> {
+  const { o, config, data, model, optimizer, progress, stepsPerEpoch } = run;
+  const numClasses = run.modelConfig.numClasses;
+  let interrupted = false;
+  let stoppedEarly = false;
+  let epochsRun = progress.epoch - 1;
+  while (progress.epoch <= config.epochs && !interrupted && !stoppedEarly) {
+    const epoch = progress.epoch;
+    const plan = planEpoch(data.train, config.batchSize, config.seed, epoch);
+    const epochStarted = performance.now();
+    let lastTick = epochStarted;
+    let epochSamples = 0;
+    let epochTrainingSeconds = 0;
+    epochsRun = epoch;
+    while (progress.stepInEpoch < stepsPerEpoch) {
+      if (o.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const step = progress.stepInEpoch;
+      const batch = gatherBatch(data.train, plan[step]!);
+      const result = trainStep(
+        model,
+        optimizer,
+        batch,
+        numClasses,
+        config.clipNorm,
+        deriveSeed(config.seed, DROPOUT_STREAM, epoch, step),
+      );
+      progress.stepInEpoch++;
+      progress.globalStep++;
+      const acc = progress.accumulator;
+      acc.lossSum += result.loss;
+      acc.correct += result.correct;
+      acc.count += batch.size;
+      acc.batches++;
+      progress.samplesTrained += batch.size;
+      const now = performance.now();
+      progress.trainingSeconds += (now - lastTick) / 1000;
+      epochSamples += batch.size;
+      epochTrainingSeconds += (now - lastTick) / 1000;
+      o.onEvent({
+        type: 'step',
+        epoch,
+        step: progress.stepInEpoch,
+        stepsPerEpoch,
+        loss: result.loss,
+        samplesPerSecond: epochSamples / Math.max(1e-9, epochTrainingSeconds),
+      });
+      if (
+        config.evalEvery > 0 &&
+        progress.globalStep % config.evalEvery === 0 &&
+        progress.stepInEpoch < stepsPerEpoch
+      ) {
+        stoppedEarly = await evaluateAndCheckpoint(run, epoch);
+        await saveState(run);
+        if (stoppedEarly) break;
+      }
+      // Let timers and signal handlers (Ctrl-C) run between the synchronous steps.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastTick = performance.now();
+    }
+    if (interrupted) {
+      await saveState(run);
+      break;
+    }
+    if (!stoppedEarly) stoppedEarly = await evaluateAndCheckpoint(run, epoch);
+    const seconds = (performance.now() - epochStarted) / 1000;
+    progress.epochSeconds.push(seconds);
+    progress.epoch++;
+    progress.stepInEpoch = 0;
+    o.onEvent({ type: 'epoch', epoch, seconds });
+    if (stoppedEarly) {
+      o.onEvent({ type: 'early-stop', epoch, bestEpoch: progress.earlyStopping.bestEpoch });
+    } else {
+      await saveState(run);
+    }
+  }
+  return { interrupted, stoppedEarly, epochsRun };
+}
+
+/** Validate, checkpoint on improvement, record history; true when early stopping fires. */
+async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> {
+  const { o, config, progress, paths } = run;
+  const validation = evaluateSplit(run.model, run.data.validation, run.modelConfig.numClasses);
+  const acc = progress.accumulator;
+  const trainMetrics = { loss: acc.lossSum / acc.batches, accuracy: acc.correct / acc.count };
+  progress.accumulator = { lossSum: 0, correct: 0, count: 0, batches: 0 };
+  const at = { epoch, step: progress.globalStep };
+  const outcome = recordEvaluation(progress.earlyStopping, validation.loss, at, config.patience);
+  progress.earlyStopping = outcome.state;
+  const row: HistoryRow = {
+    ...at,
+    epochs: progress.globalStep / run.stepsPerEpoch,
+    train: trainMetrics,
+    validation,
+    improved: outcome.improved,
+    seconds: progress.trainingSeconds,
+  };
+  progress.history.push(row);
+  o.onEvent({
+    type: 'evaluation',
+    ...at,
+    train: trainMetrics,
+    validation,
+    improved: outcome.improved,
+  });
+  if (outcome.improved) {
+    await saveBundle(paths.bundleDir, {
+      model: run.model,
+      pipeline: run.pipeline,
+      labelNames: o.dataset.labelNames,
+      modelConfig: run.modelConfig,
+      training: { ...run.record, ...at },
+      metrics: { validation },
+    });
+    o.onEvent({ type: 'checkpoint', ...at, dir: paths.bundleDir, validationLoss: validation.loss });
+  }
+  await writeHistory(paths, progress.history, runTitle(run));
+  return outcome.stop;
+}
+
+export function runTitle(run: Run): string {
+  return `${run.o.dataset.name}: ${run.config.preset} preset, ${run.modelConfig.arch}`;
+}
