@@ -17,7 +17,7 @@ export {
   errorCodeInfo,
 } from './error-codes';
 export { isLstmkitError, LstmkitError } from './errors';
-export { type LengthStats, lengthStats } from './length-stats';
+export { type LengthBin, type LengthStats, lengthHistogram, lengthStats } from './length-stats';
 export { type PipelineJSON, TextPipeline } from './pipeline';
 export { pipelinePresets } from './presets';
 export { createRng, shuffleInPlace } from './random';
