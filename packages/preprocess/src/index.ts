@@ -10,6 +10,12 @@ export {
 } from './config';
 export type { Dataset, Example } from './dataset';
 export {
+  datasetFormatOf,
+  type ParseDatasetOptions,
+  parseDataset,
+  type TextDatasetFormat,
+} from './dataset-text';
+export {
   type ErrorCode,
   type ErrorCodeInfo,
   ErrorCodes,
