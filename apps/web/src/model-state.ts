@@ -1,5 +1,5 @@
 import type { Classifier } from '@lstmkit/model';
-import type { HistoryRow } from '@lstmkit/trainer';
+import type { HistoryRow, Metrics } from '@lstmkit/trainer';
 
 /** The trainer's report.json, as far as the page reads it. */
 export interface TrainReport {
@@ -11,7 +11,7 @@ export interface TrainReport {
   best: { epoch: number; step: number };
   epochsRun: number;
   stoppedEarly: boolean;
-  metrics: { validation: MetricsJSON; test: MetricsJSON };
+  metrics: { validation: Metrics; test: Metrics };
   timings: { secondsPerEpoch: number; trainingSeconds: number; trainSentencesPerSecond: number };
   lengths?: {
     count: number;
@@ -22,18 +22,6 @@ export interface TrainReport {
     truncated: number;
     histogram: { from: number; to: number; count: number }[];
   };
-}
-
-export interface MetricsJSON {
-  loss: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  confusionMatrix: number[][];
-  rocAuc?: number;
-  rocCurve?: [number, number][];
-  count: number;
 }
 
 export interface OpenModel {

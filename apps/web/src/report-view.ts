@@ -1,7 +1,7 @@
-import { renderTrainingSvg } from '@lstmkit/trainer';
+import { type Metrics, renderTrainingSvg } from '@lstmkit/trainer';
 import { format, lineChart } from './charts';
 import { byId, el } from './dom';
-import { type MetricsJSON, type OpenModel, onModelChange, type TrainReport } from './model-state';
+import { type OpenModel, onModelChange, type TrainReport } from './model-state';
 
 const BLUE = '#0b57d0';
 const GREY = '#5f6368';
@@ -20,7 +20,7 @@ function definitionList(rows: [string, string][]): HTMLElement {
   );
 }
 
-function confusionMatrix(metrics: MetricsJSON, labels: string[]): HTMLElement {
+function confusionMatrix(metrics: Metrics, labels: string[]): HTMLElement {
   const head = el(
     'tr',
     {},
@@ -44,7 +44,7 @@ function confusionMatrix(metrics: MetricsJSON, labels: string[]): HTMLElement {
   );
 }
 
-function rocChart(metrics: MetricsJSON): HTMLElement | undefined {
+function rocChart(metrics: Metrics): HTMLElement | undefined {
   if (!metrics.rocCurve) return undefined;
   const auc = metrics.rocAuc === undefined ? '' : ` (AUC ${metrics.rocAuc.toFixed(3)})`;
   return figure(

@@ -14,13 +14,6 @@ import {
   verifyBundle,
 } from './bundle-format';
 
-export {
-  BUNDLE_FORMAT_VERSION,
-  type Bundle,
-  type BundleContents,
-  type BundleManifest,
-} from './bundle-format';
-
 /**
  * Where a browser finds a bundle: the URL of its directory (e.g. `lstmkit serve`'s /bundle/),
  * the bundle's files picked or dropped by the user, or a directory handle (File System Access).
