@@ -149,7 +149,14 @@ describe.skipIf(skipWithoutChromium)(
         await page.fill(`#${id}`, value);
       }
       await page.click('#train-start');
-      await page.waitForSelector('#train-download:not([disabled])', { timeout: 60_000 });
+      // Done (download enabled) or failed (an error shown): fail with the page's message.
+      await page.waitForFunction(
+        () =>
+          !(document.getElementById('train-download') as HTMLButtonElement).disabled ||
+          document.getElementById('train-error')!.textContent !== '',
+        null,
+        { timeout: 60_000 },
+      );
       expect(await page.locator('#train-error').textContent()).toBe('');
       expect(await page.locator('#train-chart path.series').count()).toBeGreaterThan(0);
       expect(await accessibilityViolations()).toEqual([]);
