@@ -21,7 +21,19 @@ const info = await initBackend({ backend: 'wasm', wasmPaths: '/wasm/', log: (l) 
 const classifier = new Classifier(await loadBundle('/bundle/'));
 const predictions = classifier.predict(${JSON.stringify(probeSentences)});
 const failure = async (source) => loadBundle(source).then(() => 'loaded', (e) => ({ code: e.code, message: e.message }));
+// The same bundle through a FileSystemDirectoryHandle (the origin-private file system).
+const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('copy', { create: true });
+for (const name of ['manifest.json', 'model.json', 'weights.bin', 'preprocess.json', 'bundle.json']) {
+  const bytes = await (await fetch('/bundle/' + name)).arrayBuffer();
+  const writable = await (await folder.getFileHandle(name, { create: true })).createWritable();
+  await writable.write(bytes);
+  await writable.close();
+}
+const fromHandle = new Classifier(await loadBundle(folder)).predict(${JSON.stringify(probeSentences)});
+await folder.removeEntry('weights.bin');
 globalThis.lstmkitResult = {
+  fromHandle: fromHandle.map((p) => p.probabilities),
+  handleMissing: await failure(folder),
   info, lines,
   probabilities: predictions.map((p) => p.probabilities),
   labels: predictions.map((p) => p.label),
@@ -69,12 +81,14 @@ describe.skipIf(skipWithoutChromium)('@lstmkit/model browser entry in headless C
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('loads a bundle by URL and predicts what Node predicts (within 1e-5)', async () => {
+  it('loads a bundle by URL or directory handle and predicts what Node predicts (within 1e-5)', async () => {
     const browser = await launchChromium();
     let result: {
       info: { name: string };
       lines: string[];
       probabilities: number[][];
+      fromHandle: number[][];
+      handleMissing: { code: string; message: string };
       labels: string[];
       tampered: { code: string; message: string };
       missing: { code: string; message: string };
@@ -111,6 +125,11 @@ describe.skipIf(skipWithoutChromium)('@lstmkit/model browser entry in headless C
     // Not a constant model: the probes get different probabilities.
     expect(new Set(node.map((p) => p.probability.toFixed(4))).size).toBeGreaterThan(2);
 
+    expect(result.fromHandle).toEqual(result.probabilities);
+    expect(result.handleMissing).toEqual({
+      code: 'BUNDLE_CORRUPT',
+      message: 'Model bundle copy/: weights.bin is missing.',
+    });
     expect(result.tampered.code).toBe('BUNDLE_CORRUPT');
     expect(result.tampered.message).toMatch(
       /weights\.bin does not match its sha256 in manifest\.json/,
