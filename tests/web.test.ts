@@ -56,6 +56,14 @@ async function accessibilityViolations(): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
 }
 
+/** How far the visible view is wider than a 360 px phone screen (0: it fits). */
+async function phoneOverflow(): Promise<number> {
+  await page.setViewportSize({ width: 360, height: 740 });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.setViewportSize({ width: 1000, height: 900 });
+  return Math.max(0, width - 360);
+}
+
 async function shownProbabilities(count: number): Promise<number[]> {
   await page.fill('#try-input', sentences.join('\n'));
   await page.waitForFunction(
@@ -113,13 +121,20 @@ describe.skipIf(skipWithoutChromium)(
         'Model input (2 of 12 tokens): <unk> superb',
       );
 
+      expect(await phoneOverflow()).toBe(0);
+
       await page.check('#try-server');
       await expect.poll(() => page.locator('#try-results .server.agree').count()).toBe(3);
       expect(await accessibilityViolations()).toEqual([]);
     });
 
     it('Report: charts the served bundle’s training report (screenshot in tests/artifacts)', async () => {
-      await page.click('#tab-report');
+      // Keyboard: the tabs follow the WAI-ARIA pattern (arrow keys move and select).
+      await page.focus('#tab-try');
+      await page.keyboard.press('ArrowRight');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-report');
+      expect(await page.locator('#view-report').isVisible()).toBe(true);
+      expect(await page.locator('#view-try').isVisible()).toBe(false);
       await page.waitForSelector('#report .chart.history svg');
       const report = JSON.parse(readFileSync(`${bundle}.report/report.json`, 'utf8'));
       // One point per evaluation in the history chart, the ROC curve, one bar per length bin.
@@ -133,6 +148,7 @@ describe.skipIf(skipWithoutChromium)(
       const facts = await page.locator('#report .model-facts dd').first().textContent();
       expect(facts).toMatch(/^[\d,]+$/);
       await page.screenshot({ path: join(artifacts, 'web-report.png'), fullPage: true });
+      expect(await phoneOverflow()).toBe(0);
       expect(await accessibilityViolations()).toEqual([]);
     });
 
@@ -159,6 +175,7 @@ describe.skipIf(skipWithoutChromium)(
       );
       expect(await page.locator('#train-error').textContent()).toBe('');
       expect(await page.locator('#train-chart path.series').count()).toBeGreaterThan(0);
+      expect(await phoneOverflow()).toBe(0);
       expect(await accessibilityViolations()).toEqual([]);
 
       const [download] = await Promise.all([

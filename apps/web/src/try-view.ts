@@ -230,6 +230,21 @@ export function setUpTryView(): void {
     void openFiles(Array.from((event.target as HTMLInputElement).files ?? []));
   });
   onDrop(byId('open-drop'), (files) => void openFiles(files));
+  // File System Access (Chromium): the folder itself, read through loadBundle's handle reader.
+  const picker = (window as { showDirectoryPicker?: () => Promise<FileSystemDirectoryHandle> })
+    .showDirectoryPicker;
+  if (picker) {
+    byId('open-folder-row').hidden = false;
+    byId('open-folder').addEventListener('click', async () => {
+      const handle = await picker.call(window).catch(() => undefined);
+      if (!handle) return;
+      void open(`${handle.name}/`, async () => ({
+        classifier: classifierOf(handle),
+        name: handle.name,
+        source: 'files',
+      }));
+    });
+  }
   onModelChange((model) => {
     const served = model.source === 'server';
     const toggle = byId<HTMLInputElement>('try-server');
