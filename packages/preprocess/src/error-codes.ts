@@ -90,6 +90,9 @@ export const errorCatalog = {
   OUTPUT_IN_USE: failure('Another lstmkit process is writing the same output directory.'),
   RESUME_MISMATCH: failure('--resume found a run started with other data or options.'),
   RUN_STATE_CORRUPT: failure('The saved run state (<out>.run) cannot be read.'),
+  UI_NOT_FOUND: failure(
+    "The server's uiDir holds no built web page (index.html): build apps/web or serve without it (--no-ui).",
+  ),
   SPLIT_NOT_RECORDED: failure(
     "The model was trained on caller-given splits, so 'evaluate --split test' cannot recreate them.",
   ),

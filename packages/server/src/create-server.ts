@@ -18,6 +18,7 @@ import { openApiDocument } from './openapi.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
 import { registerPredictRoutes } from './predict-routes.js';
 import { createServerMetrics } from './server-metrics.js';
+import { registerUiRoutes } from './ui-routes.js';
 
 /** Builds the app with the bundle loaded and warmed up; call `listen` (or use `startServer`). */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -128,5 +129,13 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
     openapi: openApiDocument(limits, packageJson.version),
     collectMetrics: clusterMetrics.collect,
   });
+  if (options.uiDir !== undefined) {
+    try {
+      await registerUiRoutes(app, { uiDir: options.uiDir, modelDir: options.modelDir });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+  }
   return app;
 }

@@ -23,6 +23,8 @@ export interface ServerOptions {
   workers?: number;
   /** Fastify logger option: false (silent), true, or pino options. */
   logger?: boolean | object;
+  /** A built web page (apps/web) to serve at `/`, with the bundle at /bundle/; unset: none. */
+  uiDir?: string;
 }
 
 export interface ResolvedServerOptions {
@@ -37,6 +39,7 @@ export interface ResolvedServerOptions {
   cors: boolean | string;
   workers: number;
   logger: boolean | object;
+  uiDir: string | undefined;
 }
 
 /** The one place defaults live; env, flags and library calls all resolve through it. */
@@ -53,6 +56,7 @@ export const serverDefaults: Omit<ResolvedServerOptions, 'modelDir'> = {
   cors: false,
   workers: 1,
   logger: false,
+  uiDir: undefined,
 };
 
 /** Integer options and their allowed ranges. */
@@ -80,6 +84,7 @@ const envNames: Record<keyof ServerOptions, string> = {
   cors: 'CORS',
   workers: 'WORKERS',
   logger: 'LOG_LEVEL',
+  uiDir: 'UI_DIR',
 };
 
 function invalid(message: string, hint?: string): LstmkitError {
@@ -127,6 +132,12 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   ) {
     throw invalid('cors must be a boolean or a non-empty origin string');
   }
+  if (
+    resolved.uiDir !== undefined &&
+    (typeof resolved.uiDir !== 'string' || resolved.uiDir.trim() === '')
+  ) {
+    throw invalid('uiDir must be a non-empty path to a built page');
+  }
   if (typeof resolved.logger !== 'boolean' && !isPlainObject(resolved.logger)) {
     throw invalid('logger must be a boolean or a pino options object');
   }
@@ -153,7 +164,7 @@ function parseCors(raw: string): boolean | string {
 
 /**
  * Reads options from environment variables (MODEL_DIR, PORT, HOST, WORKERS, MAX_BATCH_SIZE,
- * MAX_WAIT_MS, MAX_ITEMS, MAX_TEXT_LENGTH, BODY_LIMIT, CORS, LOG_LEVEL). Unset variables take
+ * MAX_WAIT_MS, MAX_ITEMS, MAX_TEXT_LENGTH, BODY_LIMIT, CORS, LOG_LEVEL, UI_DIR). Unset variables take
  * the defaults, except HOST, which defaults to 0.0.0.0: env-configured servers run in
  * containers and PaaS dynos, where loopback is unreachable.
  */
@@ -173,5 +184,7 @@ export function serverOptionsFromEnv(env: Record<string, string | undefined>): S
   }
   const cors = read('cors');
   if (cors !== undefined) options.cors = parseCors(cors);
+  const uiDir = read('uiDir');
+  if (uiDir !== undefined) options.uiDir = uiDir;
   return options;
 }

@@ -10,13 +10,14 @@ export function evaluateSplit(
   model: tf.LayersModel,
   split: EncodedSplit,
   numClasses: number,
+  options: { rocCurve?: boolean } = {},
 ): Metrics {
   const probabilities = predictProbabilities(model, split.encoded, {
     padId: split.padId,
     batchSize: inferenceDefaults.batchSize,
     lengths: split.lengths,
   });
-  return computeMetrics(split.labels, probabilities, numClasses);
+  return computeMetrics(split.labels, probabilities, numClasses, options);
 }
 
 /** Metrics of a loaded classifier on labelled examples (labels index `bundle.labelNames`). */

@@ -16,9 +16,9 @@ export {
   trainLimits,
 } from './config.js';
 export { evaluate } from './evaluate.js';
+export { train } from './file-run-store.js';
 export { computeMetrics } from './metrics.js';
 export { checkOutputs, type OutputPaths } from './outputs.js';
-export { train } from './train.js';
 export type {
   Metrics,
   RunPosition,

@@ -1,4 +1,4 @@
-import { type BackendInfo, type FusedAdam, type ModelConfig, saveBundle } from '@lstmkit/model';
+import type { BackendInfo, FusedAdam, ModelConfig } from '@lstmkit/model';
 import type { TextPipeline } from '@lstmkit/preprocess';
 import type * as tf from '@tensorflow/tfjs';
 import { type EncodedSplit, gatherBatch, planEpoch } from './batching.js';
@@ -7,9 +7,11 @@ import { initialEarlyStopping, recordEvaluation } from './early-stopping.js';
 import { evaluateSplit } from './evaluate.js';
 import type { HistoryRow } from './history.js';
 import type { ResolvedTrainOptions } from './options.js';
-import { type OutputPaths, writeHistory } from './outputs.js';
-import { type RunProgress, saveRunState } from './run-state.js';
+import type { OutputPaths } from './outputs.js';
+import type { RunProgress } from './run-state.js';
+import type { RunStore } from './run-store.js';
 import { deriveSeed } from './seed.js';
+import type { TokenLengths } from './train.js';
 import { trainStep } from './train-step.js';
 import type { RunPosition, TrainingRecord } from './types.js';
 
@@ -21,7 +23,11 @@ export interface Run {
   o: ResolvedTrainOptions;
   config: RunConfig;
   backend: BackendInfo;
+  /** Where the run keeps its bundle, history, report and state (files or memory). */
+  store: RunStore;
   paths: OutputPaths;
+  /** The training split's token lengths, for the report. */
+  lengths: TokenLengths;
   pipeline: TextPipeline;
   modelConfig: ModelConfig;
   fingerprint: string;
@@ -66,8 +72,7 @@ export function positionOf(progress: RunProgress, stepsPerEpoch: number): RunPos
 }
 
 function saveState(run: Run): Promise<void> {
-  return saveRunState(
-    run.paths.runDir,
+  return run.store.saveRunState(
     {
       ...run.progress,
       formatVersion: 2,
@@ -139,7 +144,7 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
         if (stoppedEarly) break;
       }
       // Let timers and signal handlers (Ctrl-C) run between the synchronous steps.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       lastTick = performance.now();
     }
     if (interrupted) {
@@ -188,7 +193,7 @@ async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> 
     improved: outcome.improved,
   });
   if (outcome.improved) {
-    await saveBundle(paths.bundleDir, {
+    await run.store.saveBundle({
       model: run.model,
       pipeline: run.pipeline,
       labelNames: o.dataset.labelNames,
@@ -198,10 +203,21 @@ async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> 
     });
     o.onEvent({ type: 'checkpoint', ...at, dir: paths.bundleDir, validationLoss: validation.loss });
   }
-  await writeHistory(paths, progress.history, runTitle(run));
+  await run.store.writeHistory(progress.history, runTitle(run));
   return outcome.stop;
 }
 
 export function runTitle(run: Run): string {
   return `${run.o.dataset.name}: ${run.config.preset} preset, ${run.modelConfig.arch}`;
+}
+
+/** Lets timers and signal handlers (Ctrl-C, a worker's stop message) run between steps. */
+function yieldToEventLoop(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  // Browsers and workers: a message task, without setTimeout's 4 ms clamp.
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(0);
+  });
 }

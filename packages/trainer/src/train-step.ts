@@ -55,9 +55,9 @@ export interface StepResult {
 
 /**
  * One optimizer step: forward with training=true (dropout active), cross-entropy, gradients,
- * then clipping by global norm and the Adam update as one WebAssembly call (FusedAdam). `dropoutSeed` fixes the dropout masks: tfjs draws them
- * from Math.random, so the step runs with Math.random temporarily seeded (the step is
- * synchronous; nothing else can observe it).
+ * then clipping by global norm and the Adam update as one WebAssembly call (FusedAdam).
+ * `dropoutSeed` fixes the dropout masks: tfjs draws them from Math.random, so the step runs
+ * with Math.random temporarily seeded (the step is synchronous; nothing else can observe it).
  */
 export function trainStep(
   model: tf.LayersModel,

@@ -1,17 +1,16 @@
-import { createHash } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import {
   type BackendInfo,
   createModel,
   FusedAdam,
   initBackend,
-  lockDirectory,
   type ModelConfig,
 } from '@lstmkit/model';
 import {
   type DatasetSplits,
   type Example,
   LstmkitError,
+  lengthHistogram,
+  lengthStats,
   splitDataset,
   TextPipeline,
 } from '@lstmkit/preprocess';
@@ -19,43 +18,46 @@ import { encodeSplit } from './batching.js';
 import { type RunConfig, resumableFields, splitOptionsOf } from './config.js';
 import { finishRun } from './finish-run.js';
 import { type ResolvedTrainOptions, resolveTrainOptions } from './options.js';
-import { checkOutputs, type OutputPaths } from './outputs.js';
-import { readRunState, restoreTensors } from './run-state.js';
+import type { RunStore } from './run-store.js';
 import { freshProgress, positionOf, type Run, runEpochs } from './step-loop.js';
 import type { TrainOptions, TrainResult } from './types.js';
 
 /**
  * Train a classifier: split, fit the pipeline on the train split, train with Adam and
  * global-norm clipping on length-bucketed, trimmed batches, validate, keep the best bundle in
- * `outDir`, stop early, then evaluate the best bundle on the test split and write the report.
+ * the store (Node: `outDir`), stop early, then evaluate the best bundle on the test split and
+ * write the report.
  */
-export async function train(options: TrainOptions): Promise<TrainResult> {
+export async function trainWithStore(
+  options: TrainOptions,
+  openStore: (outDir: string) => Promise<RunStore>,
+): Promise<TrainResult> {
   const o = resolveTrainOptions(options);
   const backend = await initBackend({
     ...(o.backend ? { backend: o.backend } : {}),
     log: () => {},
   });
-  const paths = await checkOutputs(o.outDir);
-  const release = await lockDirectory(paths.bundleDir, 'model bundle');
+  const store = await openStore(o.outDir);
   try {
-    return await trainInto(paths, o, backend);
+    return await trainInto(store, o, backend);
   } finally {
-    await release();
+    await store.release();
   }
 }
 
 async function trainInto(
-  paths: OutputPaths,
+  store: RunStore,
   o: ResolvedTrainOptions,
   backend: BackendInfo,
 ): Promise<TrainResult> {
+  const { paths } = store;
   const { config } = o;
   const numClasses = o.dataset.labelNames.length;
   const splits = o.splits ?? splitDataset(o.dataset.examples, splitOptionsOf(config.split));
   checkSplits(splits, numClasses);
 
-  const saved = o.resume ? await readRunState(paths.runDir) : undefined;
-  if (!saved) await rm(paths.runDir, { recursive: true, force: true });
+  const saved = o.resume ? await store.readRunState() : undefined;
+  if (!saved) await store.clearRunState();
   const pipeline = saved
     ? TextPipeline.fromJSON(saved.pipeline)
     : TextPipeline.fit(
@@ -68,7 +70,7 @@ async function trainInto(
     vocabSize: pipeline.vocabulary.size,
     numClasses,
   };
-  const fingerprint = runFingerprint(config, o.dataset.labelNames, splits);
+  const fingerprint = store.fingerprint(fingerprintParts(config, o.dataset.labelNames, splits));
   if (saved && saved.fingerprint !== fingerprint) {
     throw new LstmkitError(
       'RESUME_MISMATCH',
@@ -88,12 +90,14 @@ async function trainInto(
   const model = createModel(modelConfig);
   const optimizer = new FusedAdam(config.learningRate);
   try {
-    if (saved) await restoreTensors(paths.runDir, model, optimizer);
+    if (saved) await store.restoreTensors(model, optimizer);
     const run: Run = {
       o,
       config,
       backend,
+      store,
       paths,
+      lengths: tokenLengths(pipeline, splits.train),
       pipeline,
       modelConfig,
       fingerprint,
@@ -146,18 +150,31 @@ function checkSplits(splits: DatasetSplits, numClasses: number): void {
 }
 
 /** Everything in the run config but its `resumableFields`, the labels and the split contents. */
-function runFingerprint(
+function* fingerprintParts(
   config: RunConfig,
   labelNames: readonly string[],
   splits: DatasetSplits,
-): string {
+): Generator<string> {
   const fixed: Partial<RunConfig> = { ...config };
   for (const field of resumableFields) delete fixed[field];
-  const hash = createHash('sha256');
-  hash.update(JSON.stringify({ config: fixed, labelNames }));
+  yield JSON.stringify({ config: fixed, labelNames });
   for (const name of ['train', 'validation', 'test'] as const) {
-    hash.update(`\n${name}:${splits[name].length}\n`);
-    for (const e of splits[name]) hash.update(`${e.label}\t${e.text}\n`);
+    yield `\n${name}:${splits[name].length}\n`;
+    for (const e of splits[name]) yield `${e.label}\t${e.text}\n`;
   }
-  return hash.digest('hex');
+}
+
+export type TokenLengths = ReturnType<typeof tokenLengths>;
+
+/** Tokens per training example before truncation, against the sequence length the model reads. */
+function tokenLengths(pipeline: TextPipeline, examples: readonly Example[]) {
+  const lengths = examples.map((e) => pipeline.tokens(e.text).length);
+  const sequenceLength = pipeline.config.sequence.length;
+  const stats = lengthStats(lengths);
+  return {
+    ...stats,
+    sequenceLength,
+    truncated: lengths.filter((length) => length > sequenceLength).length,
+    histogram: lengthHistogram(lengths, stats, 24),
+  };
 }

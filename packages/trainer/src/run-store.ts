@@ -1,0 +1,27 @@
+import type { Bundle, BundleContents } from '@lstmkit/model';
+import type * as tf from '@tensorflow/tfjs';
+import type { HistoryRow } from './history.js';
+import type { OutputPaths } from './outputs.js';
+import type { RunState } from './run-state.js';
+
+/**
+ * Everything a training run keeps outside memory: the best bundle, the history and report,
+ * and the state a resume continues from. Node keeps them in files (fileRunStore); a browser
+ * keeps them in memory (memoryRunStore), so one training loop serves both.
+ */
+export interface RunStore {
+  /** Named in events and results (in memory: labels, not paths). */
+  readonly paths: OutputPaths;
+  /** A digest of the run's inputs, compared on resume. */
+  fingerprint(parts: Iterable<string>): string;
+  readRunState(): Promise<RunState | undefined>;
+  clearRunState(): Promise<void>;
+  saveRunState(state: RunState, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<void>;
+  restoreTensors(model: tf.LayersModel, optimizer: tf.Optimizer): Promise<void>;
+  saveBundle(contents: BundleContents): Promise<void>;
+  loadBundle(): Promise<Bundle>;
+  writeHistory(rows: readonly HistoryRow[], title: string): Promise<void>;
+  writeReport(report: Record<string, unknown>): Promise<void>;
+  /** Ends the run's hold on its outputs (Node: the lock on the bundle directory). */
+  release(): Promise<void>;
+}
