@@ -65,6 +65,12 @@ function run(command, argv) {
     .map((line) => JSON.parse(line));
 }
 
+/** The same settings for both references: UCI, batch 32, bucketed and trimmed, one thread. */
+const REFERENCE_SETTINGS = [
+  ...['--data-dir', uciDir, '--batch-size', '32', '--epochs', epochs],
+  ...['--threads', '1', '--bucket'],
+];
+
 const lstmkitRun = join(root, 'packages', 'trainer', 'bench', 'compare-run.mjs');
 const MODELS = [
   { name: 'textbook', lstmkit: ['--preset', 'textbook'], torch: [], keras: [] },
@@ -115,15 +121,7 @@ function pytorch(python, model) {
   }
   const lines = run(python, [
     join(referenceDir, 'pytorch_lstm.py'),
-    '--data-dir',
-    uciDir,
-    '--batch-size',
-    '32',
-    '--epochs',
-    epochs,
-    '--threads',
-    '1',
-    '--bucket',
+    ...REFERENCE_SETTINGS,
     ...model.torch,
   ]);
   const epochRows = lines.filter((l) => l.event === 'epoch');
@@ -141,15 +139,7 @@ function pytorch(python, model) {
 function keras(python, model) {
   const lines = run(python, [
     join(referenceDir, 'keras_lstm.py'),
-    '--data-dir',
-    uciDir,
-    '--batch-size',
-    '32',
-    '--epochs',
-    epochs,
-    '--threads',
-    '1',
-    '--bucket',
+    ...REFERENCE_SETTINGS,
     ...model.keras,
   ]);
   const s = lines.find((l) => l.summary);
