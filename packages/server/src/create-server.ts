@@ -11,7 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import packageJson from '../package.json' with { type: 'json' };
 import { workerMetricsCollector } from './cluster-metrics.js';
-import { installErrorHandlers } from './error-handler.js';
+import { drainOnClose } from './drain.js';
+import { clientErrorHandler, installErrorHandlers } from './error-handler.js';
 import { registerInfoRoutes } from './info-routes.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { openApiDocument } from './openapi.js';
@@ -26,16 +27,31 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 }
 
 export async function buildServer(options: ResolvedServerOptions): Promise<FastifyInstance> {
+  const metrics = createServerMetrics(
+    { numTensors: () => tf.memory().numTensors, queuedTexts: () => batcher.queuedItems },
+    options.maxBatchSize,
+  );
   const app = Fastify({
     logger: options.logger as FastifyServerOptions['logger'],
     // One line per request, written in onResponse, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit,
-    // Our onRequest hook answers 503 in our error shape instead.
+    // Requests that arrive while draining are still answered (with Connection: close).
     return503OnClosing: false,
+    requestTimeout: options.requestTimeoutMs,
+    http: {
+      headersTimeout: options.headersTimeoutMs,
+      // Node checks the timeouts on this interval (30 s by default, far past short timeouts).
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(options.headersTimeoutMs / 4)),
+      // Checked in our onRequest hook instead, to answer in our error shape.
+      requireHostHeader: false,
+    },
+    clientErrorHandler: clientErrorHandler((code) => metrics.clientErrors.inc({ code })),
     // No coercion: {"input": 5} is an error, not the text "5".
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
+  app.server.maxConnections = options.maxConnections;
+  app.server.on('drop', () => metrics.droppedConnections.inc());
   // The textbook API sends its JSON in a GET body.
   app.addHttpMethod('GET', { hasBody: true, overrideExisting: true });
   // Only JSON bodies: a text/plain body is a 415, not a string that fails validation.
@@ -54,22 +70,26 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
     throw error;
   }
 
-  const metrics = createServerMetrics(() => tf.memory().numTensors, options.maxBatchSize);
   const batcher = new MicroBatcher<string, Prediction>({
     maxBatchSize: options.maxBatchSize,
     maxWaitMs: options.maxWaitMs,
+    maxQueuedItems: options.maxQueuedTexts,
     // The batcher's size is the model's: what it gathered runs as one call.
     run: (texts) => classifier.predict(texts, { batchSize: options.maxBatchSize }),
     onBatch: (size, seconds) => {
       metrics.batchSize.observe({}, size);
       metrics.batchDuration.observe({}, seconds);
     },
+    onQueueFull: () => metrics.queueRejections.inc(),
   });
   const clusterMetrics = workerMetricsCollector(metrics.registry);
 
-  let closing = false;
-  app.addHook('onRequest', async () => {
-    if (closing) throw new LstmkitError('SHUTTING_DOWN', 'the server is shutting down; retry');
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      // As Node would: a client this confused gets no keep-alive.
+      reply.header('connection', 'close');
+      throw new LstmkitError('INVALID_REQUEST', 'an HTTP/1.1 request must have a Host header');
+    }
   });
   app.addHook('onResponse', async (request, reply) => {
     // Unmatched URLs share one label so clients cannot grow the metric without bound.
@@ -87,13 +107,10 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
       'request completed',
     );
   });
-  app.addHook('preClose', async () => {
-    closing = true;
-    await batcher.flush();
-  });
+  drainOnClose(app, batcher, options.drainTimeoutMs);
   app.addHook('onClose', async () => {
-    // Runs after in-flight requests have been answered.
-    await batcher.flush();
+    // Runs once every connection has closed: nothing may still wait in the batcher.
+    await batcher.drain();
     clusterMetrics.detach();
     classifier.dispose();
   });
