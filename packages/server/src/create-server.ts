@@ -26,6 +26,29 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   return buildServer(resolveServerOptions(options));
 }
 
+/**
+ * Refuses a model whose outputs are not probabilities (NaN or Infinity from corrupt or
+ * overflowing weights): every request would fail, yet the server would report ready. The
+ * probe texts use the most frequent tokens, so the embedding rows that matter are exercised.
+ */
+function checkFiniteOutputs(classifier: Classifier): void {
+  const { vocabulary } = classifier.bundle.pipeline;
+  const frequent = Array.from({ length: Math.min(vocabulary.size - 2, 50) }, (_, i) =>
+    vocabulary.token(i + 2),
+  );
+  const probes = ['warm up', frequent.join(' '), ...frequent.slice(0, 8)];
+  const bad = classifier
+    .predict(probes)
+    .findIndex((prediction) => !prediction.probabilities.every(Number.isFinite));
+  if (bad !== -1) {
+    throw new LstmkitError(
+      'BUNDLE_CORRUPT',
+      `the model in ${classifier.bundle.dir} outputs NaN or Infinity (warm-up prediction of ${JSON.stringify(probes[bad]!.slice(0, 40))}); its weights are damaged or overflow`,
+      { hint: 'retrain the model or restore the bundle from a good copy' },
+    );
+  }
+}
+
 export async function buildServer(options: ResolvedServerOptions): Promise<FastifyInstance> {
   const metrics = createServerMetrics(
     { numTensors: () => tf.memory().numTensors, queuedTexts: () => batcher.queuedItems },
@@ -64,7 +87,7 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
     // loadBundle's errors name the problem (missing, damaged, an interrupted save).
     classifier = await Classifier.load(options.modelDir);
     // The first forward pass allocates and compiles kernels; pay it before the first client.
-    classifier.predict(['warm up']);
+    checkFiniteOutputs(classifier);
   } catch (error) {
     await app.close();
     throw error;
