@@ -47,6 +47,7 @@ export class MicroBatcher<T, R> {
   // True from the start of a run until the event-loop turn after it ends.
   #running = false;
   #draining = false;
+  #paused = false;
   #idleWaiters: (() => void)[] = [];
 
   constructor(options: MicroBatcherOptions<T, R>) {
@@ -91,14 +92,21 @@ export class MicroBatcher<T, R> {
    */
   drain(): Promise<void> {
     this.#draining = true;
+    this.#paused = false;
     this.#cancelTimer();
     this.#runNext();
     if (!this.#running && this.#queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /** Starts no new run until `drain`; a run in progress finishes. */
+  pause(): void {
+    this.#paused = true;
+    this.#cancelTimer();
+  }
+
   #schedule(): void {
-    if (this.#running || this.#queue.length === 0) return;
+    if (this.#running || this.#paused || this.#queue.length === 0) return;
     if (this.#draining || this.#queuedItems >= this.#options.maxBatchSize) {
       this.#cancelTimer();
       this.#runNext();
@@ -143,7 +151,7 @@ export class MicroBatcher<T, R> {
   }
 
   #runNext(): void {
-    if (this.#running || this.#queue.length === 0) return;
+    if (this.#running || this.#paused || this.#queue.length === 0) return;
     const slices = this.#takeBatch();
     this.#running = true;
     void this.#execute(slices).finally(() => {
