@@ -75,6 +75,13 @@ function describeFastifyError(error: FastifyError, bodyLimit: number) {
       };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { code: 'INVALID_JSON', message: 'body is not valid JSON' };
+    // zlib, decoding a Content-Encoding: gzip body
+    case 'Z_DATA_ERROR':
+    case 'Z_BUF_ERROR':
+      return {
+        code: 'INVALID_REQUEST',
+        message: 'body is not valid gzip (Content-Encoding: gzip)',
+      };
     default:
       return error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
         ? { code: 'INVALID_REQUEST', message: error.message }
