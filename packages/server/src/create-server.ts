@@ -10,6 +10,7 @@ import {
 import * as tf from '@tensorflow/tfjs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import packageJson from '../package.json' with { type: 'json' };
+import { installBodyEncoding } from './body-encoding.js';
 import { workerMetricsCollector } from './cluster-metrics.js';
 import { drainOnClose } from './drain.js';
 import { clientErrorHandler, installErrorHandlers } from './error-handler.js';
@@ -145,6 +146,7 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
     });
   }
   installErrorHandlers(app, options);
+  installBodyEncoding(app);
 
   const { bundle } = classifier;
   const limits = { maxItems: options.maxItems, maxTextLength: options.maxTextLength };
