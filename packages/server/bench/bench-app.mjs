@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { createModel, initBackend, modelPresets, saveBundle } from '@lstmkit/model';
 import { createRng, pipelinePresets, TextPipeline } from '@lstmkit/preprocess';
 
-const app = fileURLToPath(new URL('../../../apps/server/index.mjs', import.meta.url));
+// BENCH_APP runs another build of the app, e.g. a checkout of main, for a before/after run.
+const app =
+  process.env.BENCH_APP ??
+  fileURLToPath(new URL('../../../apps/server/index.mjs', import.meta.url));
 
 const words =
   'the a film movie was is really very not good great bad awful plot acting story fun boring love hate music ending characters script and but i it this'.split(
@@ -39,30 +42,39 @@ export function freePort() {
   });
 }
 
-export async function startApp(env, appPath = app) {
+/**
+ * Starts apps/server with `env`; resolves once it logs that it listens (in cluster mode, once
+ * every worker does: a worker answers /ready before the primary has its signal handlers).
+ */
+export async function startApp(env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [appPath], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const child = spawn(process.execPath, [app], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
-    const ready = await fetch(`${url}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready)
-      return {
-        url,
-        stop: () => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')),
-      };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('server did not become ready in 30 s');
+  const clustered = Number(env.WORKERS ?? 1) > 1;
+  const listening = clustered ? '"msg":"cluster listening"' : '"msg":"Server listening at';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not listen in 60 s')), 60_000);
+    let buffered = '';
+    const onData = (chunk) => {
+      buffered += chunk;
+      if (!buffered.includes(listening)) return;
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.stdout.resume();
+      resolve();
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+  const signal = (name) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve(child.exitCode)
+      : new Promise((resolve) => child.once('exit', resolve).kill(name));
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, signal, stop: () => signal('SIGTERM') };
 }
