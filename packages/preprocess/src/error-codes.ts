@@ -66,11 +66,22 @@ export const errorCatalog = {
   INVALID_VOCABULARY_OPTIONS: usage('Vocabulary options (maxSize, minCount) are out of range.'),
   // Requests the server refuses for their size or type.
   NOT_FOUND: failure('No route for this method and path.', 404),
+  REQUEST_TIMEOUT: failure(
+    'A request did not arrive in time (headersTimeoutMs, requestTimeoutMs); the connection is closed.',
+    408,
+  ),
   PAYLOAD_TOO_LARGE: failure('The request body is larger than the body limit.', 413),
   TOO_MANY_ITEMS: failure('A /predict request holds more texts than the limit.', 413),
   TEXT_TOO_LONG: failure('A text is longer than the limit.', 413),
-  UNSUPPORTED_MEDIA_TYPE: failure('The request body is not application/json.', 415),
-  SHUTTING_DOWN: failure('The server is shutting down; retry elsewhere or later.', 503),
+  UNSUPPORTED_MEDIA_TYPE: failure(
+    'The request body is not UTF-8 application/json, plain or gzip-encoded.',
+    415,
+  ),
+  HEADERS_TOO_LARGE: failure('The request headers are larger than the server accepts.', 431),
+  QUEUE_FULL: failure(
+    'maxQueuedTexts texts already wait for the model; retry after the Retry-After seconds.',
+    503,
+  ),
   // Runtime failures: exit 1, HTTP 500.
   BACKEND_UNAVAILABLE: failure('No requested TensorFlow.js backend could start.'),
   BUNDLE_CORRUPT: failure(

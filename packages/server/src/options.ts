@@ -211,8 +211,8 @@ function parseCors(raw: string): boolean | string {
  * Reads options from environment variables (MODEL_DIR, PORT, HOST, WORKERS, MAX_BATCH_SIZE,
  * MAX_WAIT_MS, MAX_ITEMS, MAX_TEXT_LENGTH, BODY_LIMIT, MAX_QUEUED_TEXTS, MAX_CONNECTIONS,
  * HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, DRAIN_TIMEOUT_MS, CORS, LOG_LEVEL, UI_DIR). Unset
- * variables take * the defaults, except HOST, which defaults to 0.0.0.0: env-configured servers run in
- * containers and PaaS dynos, where loopback is unreachable.
+ * variables take the defaults, except HOST, which defaults to 0.0.0.0: env-configured servers
+ * run in containers and PaaS dynos, where loopback is unreachable.
  */
 export function serverOptionsFromEnv(env: Record<string, string | undefined>): ServerOptions {
   const read = (key: keyof ServerOptions): string | undefined => {
