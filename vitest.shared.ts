@@ -11,6 +11,7 @@ export const workspaceAliases = [
   { find: /^@lstmkit\/preprocess\/node$/, replacement: src('preprocess/src/node.ts') },
   { find: /^@lstmkit\/preprocess$/, replacement: src('preprocess/src/index.ts') },
   { find: /^@lstmkit\/model\/layers$/, replacement: src('model/src/layers.ts') },
+  { find: /^@lstmkit\/model\/browser$/, replacement: src('model/src/browser.ts') },
   { find: /^@lstmkit\/model$/, replacement: src('model/src/index.ts') },
   { find: /^@lstmkit\/trainer$/, replacement: src('trainer/src/index.ts') },
   { find: /^@lstmkit\/server$/, replacement: src('server/src/index.ts') },

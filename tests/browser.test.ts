@@ -1,17 +1,10 @@
-import { existsSync } from 'node:fs';
 import { pipelinePresets, TextPipeline } from '@lstmkit/preprocess';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { launchChromium, skipWithoutChromium } from './fixtures/chromium';
 
 // The preprocess core must run in a browser: bundled for the browser platform (any `node:` import
 // fails the build) and executed in headless Chromium, it must encode exactly as Node does.
-
-const chromiumPath = [
-  process.env.CHROMIUM_PATH,
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-].find((path): path is string => Boolean(path && existsSync(path)));
 
 const corpus = [
   'A good film, truly!',
@@ -30,51 +23,37 @@ globalThis.lstmkitResult = {
 };
 `;
 
-describe.skipIf(!chromiumPath && !process.env.CI)(
-  '@lstmkit/preprocess in headless Chromium',
-  () => {
-    it('bundles for the browser and encodes exactly as in Node', async () => {
-      const bundle = await build({
-        stdin: { contents: entry, resolveDir: import.meta.dirname, loader: 'js' },
-        bundle: true,
-        platform: 'browser',
-        format: 'iife',
-        write: false,
-        logLevel: 'silent',
-      });
-      const script = bundle.outputFiles[0]!.text;
-
-      const browser = await chromium.launch({
-        executablePath: chromiumPath,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
-      try {
-        const page = await browser.newPage();
-        const errors: string[] = [];
-        page.on('pageerror', (error) => errors.push(error.message));
-        await page.setContent('<!doctype html><title>lstmkit</title>');
-        await page.addScriptTag({ content: script });
-        const result = await page.evaluate(
-          () => (globalThis as unknown as { lstmkitResult: unknown }).lstmkitResult,
-        );
-        expect(errors).toEqual([]);
-
-        const pipeline = TextPipeline.fit(corpus, pipelinePresets.default);
-        expect(result).toEqual({
-          encoded: corpus.map((text) => Array.from(pipeline.encode(text))),
-          vocabulary: pipeline.vocabulary.toJSON(),
-        });
-      } finally {
-        await browser.close();
-      }
+describe.skipIf(skipWithoutChromium)('@lstmkit/preprocess in headless Chromium', () => {
+  it('bundles for the browser and encodes exactly as in Node', async () => {
+    const bundle = await build({
+      stdin: { contents: entry, resolveDir: import.meta.dirname, loader: 'js' },
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      write: false,
+      logLevel: 'silent',
     });
-  },
-);
+    const script = bundle.outputFiles[0]!.text;
+
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.setContent('<!doctype html><title>lstmkit</title>');
+      await page.addScriptTag({ content: script });
+      const result = await page.evaluate(
+        () => (globalThis as unknown as { lstmkitResult: unknown }).lstmkitResult,
+      );
+      expect(errors).toEqual([]);
+
+      const pipeline = TextPipeline.fit(corpus, pipelinePresets.default);
+      expect(result).toEqual({
+        encoded: corpus.map((text) => Array.from(pipeline.encode(text))),
+        vocabulary: pipeline.vocabulary.toJSON(),
+      });
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -14,13 +14,19 @@ const flags = [
   'max-items',
   'max-text-length',
   'body-limit',
+  'max-queued-texts',
+  'max-connections',
+  'headers-timeout-ms',
+  'request-timeout-ms',
+  'drain-timeout-ms',
   'cors',
   'log-level',
 ];
 
 const usage = `Usage: node apps/server/index.mjs [--model-dir DIR] [--port N] [--host ADDR] [--workers N]
   [--max-batch-size N] [--max-wait-ms N] [--max-items N] [--max-text-length N] [--body-limit BYTES]
-  [--cors true|ORIGINS] [--log-level LEVEL]
+  [--max-queued-texts N] [--max-connections N] [--headers-timeout-ms MS] [--request-timeout-ms MS]
+  [--drain-timeout-ms MS] [--cors true|ORIGINS] [--log-level LEVEL]
 Each flag has an environment variable of the same name in UPPER_SNAKE_CASE (MODEL_DIR, PORT, ...).`;
 
 // LstmkitErrors (and Node's system errors) carry a stable code; anything else is a bug: stack.

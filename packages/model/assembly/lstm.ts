@@ -80,6 +80,38 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
   }
 }
 
+/** c[n] += a[k] · B[k, n] for one row (n a multiple of 8): a block with one real row. */
+// @ts-ignore: decorator
+@inline function gemm1(a: usize, b: usize, ldb: i32, c: usize, n: i32, k: i32): void {
+  const sb = <usize>ldb << 2;
+  for (let j = 0; j < n; j += 8) {
+    const cj = c + (<usize>j << 2);
+    let c0 = v128.load(cj), c1 = v128.load(cj, 16);
+    let bp = b + (<usize>j << 2);
+    for (let p = 0; p < k; p++) {
+      const x = v128.load32_splat(a + (<usize>p << 2));
+      c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+      c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+      bp += sb;
+    }
+    v128.store(cj, c0);
+    v128.store(cj, c1, 16);
+  }
+}
+
+/** The one real row of the 4-row block at `mask` (f32 flags), or -1 when it has more or none. */
+// @ts-ignore: decorator
+@inline function singleRow(mask: usize): i32 {
+  let row = -1;
+  for (let q = 0; q < 4; q++) {
+    if (load<f32>(mask + (<usize>q << 2)) != 0) {
+      if (row >= 0) return -1;
+      row = q;
+    }
+  }
+  return row;
+}
+
 // @ts-ignore: decorator
 @inline function blockActive(mask: usize): bool {
   return v128.any_true(v128.load(mask));
@@ -88,11 +120,12 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
 /**
  * Runs steps 0..T-1. w: kernel [D, 4H], bias [4H], u: recurrent kernel [H, 4H]. With tape = 0
  * (inference) acts holds one step [B, 4H] and cs two [B, H], reused: no BPTT will read them,
- * and they stay in cache. hs always keeps every step (the outputs).
+ * and they stay in cache. hs always keeps every step (the outputs). Only batch rows r0..r1
+ * (multiples of 4) are computed: threads take disjoint row ranges and never wait on each other.
  */
 export function forward(
   T: i32, B: i32, D: i32, H: i32, x: usize, w: usize, bias: usize, u: usize,
-  acts: usize, cs: usize, hs: usize, mask: usize, tape: i32,
+  acts: usize, cs: usize, hs: usize, mask: usize, tape: i32, r0: i32, r1: i32,
 ): void {
   const G = 4 * H;
   const rowG = <usize>G << 2;
@@ -106,15 +139,25 @@ export function forward(
     const cNext = cs + <usize>(tape ? t + 1 : (t + 1) & 1) * stepH;
     const hPrev = hs + <usize>t * stepH;
     const mt = mask + (<usize>(t * B) << 2);
-    for (let r = 0; r < B; r += 4) {
+    for (let r = r0; r < r1; r += 4) {
       if (blockActive(mt + (<usize>r << 2))) {
         const ar = at + <usize>r * rowG;
-        for (let q = 0; q < 4; q++) memory.copy(ar + <usize>q * rowG, bias, rowG);
-        gemm4(x + <usize>t * B * rowD + <usize>r * rowD, D, w, G, ar, G, G, D);
-        gemm4(hPrev + <usize>r * rowH, H, u, G, ar, G, G, H);
+        const one = singleRow(mt + (<usize>r << 2));
+        if (one >= 0) {
+          // Batch 1 (predict one sentence) and ragged blocks: a quarter of the work.
+          const q = r + one;
+          const aq = at + <usize>q * rowG;
+          memory.copy(aq, bias, rowG);
+          gemm1(x + <usize>t * B * rowD + <usize>q * rowD, w, G, aq, G, D);
+          gemm1(hPrev + <usize>q * rowH, u, G, aq, G, H);
+        } else {
+          for (let q = 0; q < 4; q++) memory.copy(ar + <usize>q * rowG, bias, rowG);
+          gemm4(x + <usize>t * B * rowD + <usize>r * rowD, D, w, G, ar, G, G, D);
+          gemm4(hPrev + <usize>r * rowH, H, u, G, ar, G, G, H);
+        }
       }
     }
-    for (let r = 0; r < B; r++) {
+    for (let r = r0; r < r1; r++) {
       const cp = cPrev + <usize>r * rowH;
       const hp = hPrev + <usize>r * rowH;
       const cn = cNext + <usize>r * rowH;
@@ -148,11 +191,11 @@ export function forward(
  * null (0) when only dh, the gradient of the last output, is given. On return dz [T, B, 4H]
  * holds the gradient of the pre-activations (x·W + b + h·U per step), dx [T, B, D] (zeroed by
  * the caller) that of the inputs, and dh, dc those of the initial state. ut: the recurrent
- * kernel transposed, [4H, H]; wt: the kernel transposed, [4H, D].
+ * kernel transposed, [4H, H]; wt: the kernel transposed, [4H, D]. Rows r0..r1 only, as forward.
  */
 export function backward(
   T: i32, B: i32, D: i32, H: i32, acts: usize, cs: usize, mask: usize, ut: usize, wt: usize,
-  dOut: usize, dz: usize, dx: usize, dh: usize, dc: usize,
+  dOut: usize, dz: usize, dx: usize, dh: usize, dc: usize, r0: i32, r1: i32,
 ): void {
   const rowD = <usize>D << 2;
   const G = 4 * H;
@@ -166,7 +209,7 @@ export function backward(
     const dzt = dz + <usize>t * stepG;
     const cPrev = cs + <usize>t * stepH;
     const mt = mask + (<usize>(t * B) << 2);
-    for (let r = 0; r < B; r++) {
+    for (let r = r0; r < r1; r++) {
       const dhr = dh + <usize>r * rowH;
       const dcr = dc + <usize>r * rowH;
       const dzr = dzt + <usize>r * rowG;
@@ -206,7 +249,7 @@ export function backward(
       }
     }
     // Active rows: dh = dz·Uᵀ (zeroed above); masked rows keep their carried dh (their dz is 0).
-    for (let r = 0; r < B; r += 4) {
+    for (let r = r0; r < r1; r += 4) {
       if (blockActive(mt + (<usize>r << 2))) {
         gemm4(dzt + <usize>r * rowG, G, ut, H, dh + <usize>r * rowH, H, H, G);
         gemm4(dzt + <usize>r * rowG, G, wt, D, dx + <usize>t * B * rowD + <usize>r * rowD, D, D, G);
@@ -218,15 +261,15 @@ export function backward(
 const WEIGHT_GRAD_ROWS = 128;
 
 /**
- * Weight gradients from a finished backward: dW = Σ xᵀ·dz, dU = Σ h_prevᵀ·dz, db = Σ dz over the
- * real (unmasked) steps only; masked steps have dz = 0. The real rows are first gathered into
- * transposed panels (xt [D, n], ht [H, n]) and a compact dzc [n, 4H], so that each gradient is
- * one matmul with K = n. dW [D, 4H], dU [H, 4H] and db [4H] must be zeroed by the caller.
+ * First half of the weight gradients of a finished backward: gathers the real (unmasked) steps
+ * into transposed panels xt [D, n], ht [H, n] and a compact dzc [n, 4H], and sums db (zeroed by
+ * the caller) over them; masked steps have dz = 0. Returns n. `weightGradsColumns` then makes
+ * each of dW = Σ xᵀ·dz and dU = Σ h_prevᵀ·dz one matmul with K = n.
  */
-export function weightGrads(
+export function gatherSteps(
   T: i32, B: i32, D: i32, H: i32, x: usize, hs: usize, mask: usize, dz: usize,
-  xt: usize, ht: usize, dzc: usize, dw: usize, du: usize, db: usize,
-): void {
+  xt: usize, ht: usize, dzc: usize, db: usize,
+): i32 {
   const G = 4 * H;
   const rowG = <usize>G << 2;
   let n = 0;
@@ -252,13 +295,65 @@ export function weightGrads(
       k++;
     }
   }
+  return n;
+}
+
+/**
+ * Columns c0..c1 (multiples of 8) of dW [D, 4H] and dU [H, 4H] (zeroed by the caller) from the
+ * panels of `gatherSteps`. Threads take disjoint columns, so every element sums its n terms in
+ * the same order whatever the thread count.
+ */
+export function weightGradsColumns(
+  n: i32, D: i32, H: i32, xt: usize, ht: usize, dzc: usize, dw: usize, du: usize, c0: i32, c1: i32,
+): void {
+  const G = 4 * H;
+  const rowG = <usize>G << 2;
+  const cols = c1 - c0;
+  const at = <usize>c0 << 2;
   // In slices of WEIGHT_GRAD_ROWS rows of dzc: a slice (~200 kB at 4H = 416) stays in L2 across
   // all the row blocks of dW and dU; the whole dzc (megabytes at batch 32 x 50 steps) streamed
   // in again for each block and ran at half the matmul speed.
   for (let k0 = 0; k0 < n; k0 += WEIGHT_GRAD_ROWS) {
     const kc = min(WEIGHT_GRAD_ROWS, n - k0);
-    const panel = dzc + <usize>k0 * rowG;
-    for (let d = 0; d < D; d += 4) gemm4(xt + (<usize>(d * n + k0) << 2), n, panel, G, dw + <usize>d * rowG, G, G, kc);
-    for (let j = 0; j < H; j += 4) gemm4(ht + (<usize>(j * n + k0) << 2), n, panel, G, du + <usize>j * rowG, G, G, kc);
+    const panel = dzc + <usize>k0 * rowG + at;
+    for (let d = 0; d < D; d += 4) gemm4(xt + (<usize>(d * n + k0) << 2), n, panel, G, dw + <usize>d * rowG + at, G, cols, kc);
+    for (let j = 0; j < H; j += 4) gemm4(ht + (<usize>(j * n + k0) << 2), n, panel, G, du + <usize>j * rowG + at, G, cols, kc);
+  }
+}
+
+/** Σ x² over n floats (n a multiple of 4), for the global gradient norm. */
+export function sumSquares(x: usize, n: i32): f64 {
+  let acc = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    acc = f32x4.add(acc, f32x4.mul(v, v));
+  }
+  return <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1) +
+    <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+}
+
+/**
+ * One Adam update of n floats (n a multiple of 4) in tfjs's order of f32 operations, on the
+ * gradient scaled by `scale` (global-norm clipping): m = b1·m + (1-b1)·g, v = b2·v + (1-b2)·g²,
+ * p += -lr · (m / c1) / (sqrt(v / c2) + eps), where c1 = 1 - b1^t and c2 = 1 - b2^t.
+ */
+export function adam(
+  p: usize, g: usize, m: usize, v: usize, n: i32, scale: f32,
+  b1: f32, b2: f32, c1: f32, c2: f32, lr: f32, eps: f32,
+): void {
+  const vScale = f32x4.splat(scale);
+  const vb1 = f32x4.splat(b1), vb1c = f32x4.splat(<f32>1 - b1);
+  const vb2 = f32x4.splat(b2), vb2c = f32x4.splat(<f32>1 - b2);
+  const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2);
+  const vlr = f32x4.splat(-lr), veps = f32x4.splat(eps);
+  for (let i = 0; i < n; i += 4) {
+    const at = <usize>i << 2;
+    const gi = f32x4.mul(v128.load(g + at), vScale);
+    const mi = f32x4.add(f32x4.mul(v128.load(m + at), vb1), f32x4.mul(gi, vb1c));
+    const vi = f32x4.add(f32x4.mul(v128.load(v + at), vb2), f32x4.mul(f32x4.mul(gi, gi), vb2c));
+    v128.store(m + at, mi);
+    v128.store(v + at, vi);
+    const step = f32x4.div(f32x4.div(mi, vc1), f32x4.add(f32x4.sqrt(f32x4.div(vi, vc2)), veps));
+    v128.store(p + at, f32x4.add(f32x4.mul(step, vlr), v128.load(p + at)));
   }
 }

@@ -22,8 +22,6 @@ const budgetMs = Number(args['budget-seconds']) * 1000;
 const VOCAB = 5000;
 const BATCH = 32;
 const LENGTH = 50;
-/** PyTorch 1.13 CPU, 2 threads, same model at batch 32 (shared/anchors.md beside the checkout). */
-const PYTORCH_SENTENCES_PER_SECOND = 500;
 
 const measure = (fn) => measureMedian(fn, { budgetMs, warmup: 2, min: 3, max: 30 });
 
@@ -82,15 +80,14 @@ for (const shape of shapes) {
       kernel,
       trainStepMs: round(step.medianMs),
       trainSentencesPerSecond: round((BATCH * 1000) / step.medianMs),
-      vsPytorch: round((BATCH * 1000) / step.medianMs / PYTORCH_SENTENCES_PER_SECOND),
       predictBatchMs: round(predict.medianMs),
       runs: step.runs,
     };
     results.push(row);
     console.log(
       `${shape.kind.padEnd(8)} ${String(shape.columns).padStart(2)} cols  ${kernel.padEnd(5)} ` +
-        `train step ${row.trainStepMs} ms = ${row.trainSentencesPerSecond} sent/s ` +
-        `(${row.vsPytorch}x PyTorch) | predict batch ${row.predictBatchMs} ms`,
+        `train step ${row.trainStepMs} ms = ${row.trainSentencesPerSecond} sent/s | ` +
+        `predict batch ${row.predictBatchMs} ms`,
     );
   }
 }
@@ -116,7 +113,6 @@ const report = {
     length: LENGTH,
     budgetSeconds: budgetMs / 1000,
   },
-  pytorchSentencesPerSecond: PYTORCH_SENTENCES_PER_SECOND,
   results,
 };
 await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);

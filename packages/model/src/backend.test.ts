@@ -29,17 +29,39 @@ describe('initBackend', () => {
   it('auto picks wasm here (tfjs-node is not built) and logs exactly one line', async () => {
     delete process.env.LSTMKIT_BACKEND;
     const lines: string[] = [];
-    const info = await initBackend({ log: (line) => lines.push(line) });
+    const info = await initBackend({ threads: 2, log: (line) => lines.push(line) });
     expect(info.name).toBe('wasm');
+    expect(info.kernelThreads).toBe(2);
     expect(info.reason).toMatch(/^auto; tensorflow unavailable: /);
     expect(tf.getBackend()).toBe('wasm');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^lstmkit: backend wasm \(simd, 1 thread; auto; tensorflow unavailable/,
+      /^lstmkit: backend wasm \(simd, 1 thread; fused LSTM kernel 2 threads; auto; tensorflow unavailable/,
     );
     // Idempotent: same answer, no second line.
-    await expect(initBackend({ log: (line) => lines.push(line) })).resolves.toEqual(info);
+    await expect(initBackend({ threads: 2, log: (line) => lines.push(line) })).resolves.toEqual(
+      info,
+    );
     expect(lines).toHaveLength(1);
+  });
+
+  it('takes the kernel threads from the option, else LSTMKIT_THREADS, and checks them', async () => {
+    const saved = process.env.LSTMKIT_THREADS;
+    try {
+      process.env.LSTMKIT_THREADS = '1';
+      expect((await initBackend({ backend: 'wasm', log: () => {} })).kernelThreads).toBe(1);
+      expect(
+        (await initBackend({ backend: 'wasm', threads: 3, log: () => {} })).kernelThreads,
+      ).toBe(3);
+      process.env.LSTMKIT_THREADS = 'two';
+      await expect(initBackend({ backend: 'wasm', log: () => {} })).rejects.toMatchObject({
+        code: 'INVALID_THREADS',
+        message: expect.stringContaining('LSTMKIT_THREADS=two'),
+      });
+    } finally {
+      if (saved === undefined) delete process.env.LSTMKIT_THREADS;
+      else process.env.LSTMKIT_THREADS = saved;
+    }
   });
 
   it('LSTMKIT_BACKEND overrides auto; an explicit option overrides the variable', async () => {

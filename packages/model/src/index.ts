@@ -1,12 +1,4 @@
 export {
-  type ErrorCode,
-  ErrorCodes,
-  errorCatalog,
-  errorCodeInfo,
-  isLstmkitError,
-  LstmkitError,
-} from '@lstmkit/preprocess';
-export {
   checkOwnedDirectory,
   followSymlink,
   lockDirectory,
@@ -19,15 +11,5 @@ export {
   type InitBackendOptions,
   initBackend,
 } from './backend';
-export {
-  type Bundle,
-  type BundleContents,
-  type BundleManifest,
-  checkBundleDirectory,
-  loadBundle,
-  saveBundle,
-} from './bundle';
-export { Classifier, type Prediction, type PredictOptions } from './classifier';
-export * from './config';
-export { createModel, lstmParameterCount } from './create-model';
-export { type ProbabilityOptions, predictProbabilities } from './predict-probabilities';
+export { checkBundleDirectory, loadBundle, saveBundle } from './bundle';
+export * from './portable';

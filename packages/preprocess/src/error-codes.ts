@@ -58,6 +58,9 @@ export const errorCatalog = {
   INVALID_PIPELINE_JSON: usage('A saved pipeline (preprocess.json) cannot be read back.'),
   INVALID_REQUEST: usage('The HTTP request itself is malformed (the status says how).'),
   INVALID_SPLIT_OPTIONS: usage('Split options are wrong (seed, fractions).'),
+  INVALID_THREADS: usage(
+    'The fused LSTM kernel thread count (the threads option or LSTMKIT_THREADS) is not an integer from 1 to 256.',
+  ),
   INVALID_TOKEN_ID: usage('A token id is outside the vocabulary.'),
   INVALID_TRAIN_OPTIONS: usage(
     'A training option is missing or out of range (the message names it and its limit).',
@@ -66,11 +69,22 @@ export const errorCatalog = {
   INVALID_VOCABULARY_OPTIONS: usage('Vocabulary options (maxSize, minCount) are out of range.'),
   // Requests the server refuses for their size or type.
   NOT_FOUND: failure('No route for this method and path.', 404),
+  REQUEST_TIMEOUT: failure(
+    'A request did not arrive in time (headersTimeoutMs, requestTimeoutMs); the connection is closed.',
+    408,
+  ),
   PAYLOAD_TOO_LARGE: failure('The request body is larger than the body limit.', 413),
   TOO_MANY_ITEMS: failure('A /predict request holds more texts than the limit.', 413),
   TEXT_TOO_LONG: failure('A text is longer than the limit.', 413),
-  UNSUPPORTED_MEDIA_TYPE: failure('The request body is not application/json.', 415),
-  SHUTTING_DOWN: failure('The server is shutting down; retry elsewhere or later.', 503),
+  UNSUPPORTED_MEDIA_TYPE: failure(
+    'The request body is not UTF-8 application/json, plain or gzip-encoded.',
+    415,
+  ),
+  HEADERS_TOO_LARGE: failure('The request headers are larger than the server accepts.', 431),
+  QUEUE_FULL: failure(
+    'maxQueuedTexts texts already wait for the model; retry after the Retry-After seconds.',
+    503,
+  ),
   // Runtime failures: exit 1, HTTP 500.
   BACKEND_UNAVAILABLE: failure('No requested TensorFlow.js backend could start.'),
   BUNDLE_CORRUPT: failure(
@@ -95,6 +109,9 @@ export const errorCatalog = {
   OUTPUT_IN_USE: failure('Another lstmkit process is writing the same output directory.'),
   RESUME_MISMATCH: failure('--resume found a run started with other data or options.'),
   RUN_STATE_CORRUPT: failure('The saved run state (<out>.run) cannot be read.'),
+  UI_NOT_FOUND: failure(
+    "The server's uiDir holds no built web page (index.html): build apps/web or serve without it (--no-ui).",
+  ),
   SPLIT_NOT_RECORDED: failure(
     "The model was trained on caller-given splits, so 'evaluate --split test' cannot recreate them.",
   ),

@@ -10,6 +10,12 @@ export {
 } from './config';
 export type { Dataset, Example } from './dataset';
 export {
+  datasetFormatOf,
+  type ParseDatasetOptions,
+  parseDataset,
+  type TextDatasetFormat,
+} from './dataset-text';
+export {
   type ErrorCode,
   type ErrorCodeInfo,
   ErrorCodes,
@@ -17,7 +23,7 @@ export {
   errorCodeInfo,
 } from './error-codes';
 export { isLstmkitError, LstmkitError } from './errors';
-export { type LengthStats, lengthStats } from './length-stats';
+export { type LengthBin, type LengthStats, lengthHistogram, lengthStats } from './length-stats';
 export { type PipelineJSON, TextPipeline } from './pipeline';
 export { pipelinePresets } from './presets';
 export { createRng, shuffleInPlace } from './random';

@@ -31,3 +31,31 @@ export function lengthStats(lengths: ArrayLike<number>): LengthStats {
     p99: at(99),
   };
 }
+
+export interface LengthBin {
+  from: number;
+  to: number;
+  count: number;
+}
+
+/** Buckets of token lengths up to p99 (the tail goes in the last bucket). */
+export function lengthHistogram(
+  lengths: ArrayLike<number>,
+  stats: LengthStats,
+  buckets = 8,
+): LengthBin[] {
+  const top = Math.max(1, Math.ceil(stats.p99));
+  const width = Math.max(1, Math.ceil((top + 1) / buckets));
+  const bins = Array.from({ length: Math.ceil((top + 1) / width) }, (_, i) => ({
+    from: i * width,
+    to: (i + 1) * width - 1,
+    count: 0,
+  }));
+  for (const length of Array.from(lengths)) {
+    const bin = bins[Math.min(bins.length - 1, Math.floor(length / width))];
+    if (bin) bin.count += 1;
+  }
+  const last = bins[bins.length - 1];
+  if (last) last.to = Math.max(last.to, stats.max);
+  return bins;
+}

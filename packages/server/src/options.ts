@@ -17,12 +17,24 @@ export interface ServerOptions {
   maxTextLength?: number;
   /** Most bytes in one request body. */
   bodyLimit?: number;
+  /** Most texts waiting for a forward pass; more are refused with 503 QUEUE_FULL. */
+  maxQueuedTexts?: number;
+  /** Most open connections per process; more are closed at once. */
+  maxConnections?: number;
+  /** Time allowed to receive a request's headers. */
+  headersTimeoutMs?: number;
+  /** Time allowed to receive a whole request, body included; slower clients get 408. */
+  requestTimeoutMs?: number;
+  /** On shutdown, how long in-flight requests may take before their connections are cut. */
+  drainTimeoutMs?: number;
   /** true: any origin; a string: that origin (comma-separated for several). */
   cors?: boolean | string;
   /** Worker processes (node:cluster); 0 means one per core. */
   workers?: number;
   /** Fastify logger option: false (silent), true, or pino options. */
   logger?: boolean | object;
+  /** A built web page (apps/web) to serve at `/`, with the bundle at /bundle/; unset: none. */
+  uiDir?: string;
 }
 
 export interface ResolvedServerOptions {
@@ -34,9 +46,15 @@ export interface ResolvedServerOptions {
   maxItems: number;
   maxTextLength: number;
   bodyLimit: number;
+  maxQueuedTexts: number;
+  maxConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  drainTimeoutMs: number;
   cors: boolean | string;
   workers: number;
   logger: boolean | object;
+  uiDir: string | undefined;
 }
 
 /** The one place defaults live; env, flags and library calls all resolve through it. */
@@ -50,9 +68,20 @@ export const serverDefaults: Omit<ResolvedServerOptions, 'modelDir'> = {
   maxItems: 256,
   maxTextLength: 10_000,
   bodyLimit: 1_048_576,
+  // About a second of work for the textbook model on one core; beyond it, waiting clients are
+  // better off retrying elsewhere than queueing for longer.
+  maxQueuedTexts: 4096,
+  // Each connection may hold a body of up to bodyLimit bytes: 256 x 1 MiB bounds that memory
+  // (512 connections holding 1 MB each took the RSS from 105 to 620 MB in the bench).
+  maxConnections: 256,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  // Below Kubernetes' default 30 s grace period, so the drain ends before a SIGKILL.
+  drainTimeoutMs: 10_000,
   cors: false,
   workers: 1,
   logger: false,
+  uiDir: undefined,
 };
 
 /** Integer options and their allowed ranges. */
@@ -63,6 +92,11 @@ const integerRanges = {
   maxItems: [1, 100_000],
   maxTextLength: [1, 10_000_000],
   bodyLimit: [1024, 1_073_741_824],
+  maxQueuedTexts: [1, 10_000_000],
+  maxConnections: [1, 1_000_000],
+  headersTimeoutMs: [100, 600_000],
+  requestTimeoutMs: [100, 3_600_000],
+  drainTimeoutMs: [0, 3_600_000],
   workers: [0, 1024],
 } as const satisfies Partial<Record<keyof ServerOptions, readonly [number, number]>>;
 
@@ -77,9 +111,15 @@ const envNames: Record<keyof ServerOptions, string> = {
   maxItems: 'MAX_ITEMS',
   maxTextLength: 'MAX_TEXT_LENGTH',
   bodyLimit: 'BODY_LIMIT',
+  maxQueuedTexts: 'MAX_QUEUED_TEXTS',
+  maxConnections: 'MAX_CONNECTIONS',
+  headersTimeoutMs: 'HEADERS_TIMEOUT_MS',
+  requestTimeoutMs: 'REQUEST_TIMEOUT_MS',
+  drainTimeoutMs: 'DRAIN_TIMEOUT_MS',
   cors: 'CORS',
   workers: 'WORKERS',
   logger: 'LOG_LEVEL',
+  uiDir: 'UI_DIR',
 };
 
 function invalid(message: string, hint?: string): LstmkitError {
@@ -121,11 +161,27 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
       );
     }
   }
+  if (resolved.maxQueuedTexts < resolved.maxItems) {
+    throw invalid(
+      `maxQueuedTexts (${resolved.maxQueuedTexts}) must be at least maxItems (${resolved.maxItems}), or a full request could never be queued`,
+    );
+  }
+  if (resolved.headersTimeoutMs > resolved.requestTimeoutMs) {
+    throw invalid(
+      `headersTimeoutMs (${resolved.headersTimeoutMs}) must not exceed requestTimeoutMs (${resolved.requestTimeoutMs})`,
+    );
+  }
   if (
     typeof resolved.cors !== 'boolean' &&
     (typeof resolved.cors !== 'string' || resolved.cors === '')
   ) {
     throw invalid('cors must be a boolean or a non-empty origin string');
+  }
+  if (
+    resolved.uiDir !== undefined &&
+    (typeof resolved.uiDir !== 'string' || resolved.uiDir.trim() === '')
+  ) {
+    throw invalid('uiDir must be a non-empty path to a built page');
   }
   if (typeof resolved.logger !== 'boolean' && !isPlainObject(resolved.logger)) {
     throw invalid('logger must be a boolean or a pino options object');
@@ -153,9 +209,10 @@ function parseCors(raw: string): boolean | string {
 
 /**
  * Reads options from environment variables (MODEL_DIR, PORT, HOST, WORKERS, MAX_BATCH_SIZE,
- * MAX_WAIT_MS, MAX_ITEMS, MAX_TEXT_LENGTH, BODY_LIMIT, CORS, LOG_LEVEL). Unset variables take
- * the defaults, except HOST, which defaults to 0.0.0.0: env-configured servers run in
- * containers and PaaS dynos, where loopback is unreachable.
+ * MAX_WAIT_MS, MAX_ITEMS, MAX_TEXT_LENGTH, BODY_LIMIT, MAX_QUEUED_TEXTS, MAX_CONNECTIONS,
+ * HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, DRAIN_TIMEOUT_MS, CORS, LOG_LEVEL, UI_DIR). Unset
+ * variables take the defaults, except HOST, which defaults to 0.0.0.0: env-configured servers
+ * run in containers and PaaS dynos, where loopback is unreachable.
  */
 export function serverOptionsFromEnv(env: Record<string, string | undefined>): ServerOptions {
   const read = (key: keyof ServerOptions): string | undefined => {
@@ -173,5 +230,7 @@ export function serverOptionsFromEnv(env: Record<string, string | undefined>): S
   }
   const cors = read('cors');
   if (cors !== undefined) options.cors = parseCors(cors);
+  const uiDir = read('uiDir');
+  if (uiDir !== undefined) options.uiDir = uiDir;
   return options;
 }

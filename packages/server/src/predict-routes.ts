@@ -57,7 +57,7 @@ export function registerPredictRoutes(
         );
       }
       const [prediction] = await batcher.submit([input]);
-      return { response: prediction!.probability };
+      return { response: prediction!.probability, knownTokens: prediction!.knownTokens };
     },
   );
 
@@ -73,12 +73,17 @@ export function registerPredictRoutes(
       const { input } = request.body;
       if (typeof input === 'string') {
         const [prediction] = await batcher.submit([input]);
-        return { response: prediction!.probability, label: prediction!.label };
+        return {
+          response: prediction!.probability,
+          label: prediction!.label,
+          knownTokens: prediction!.knownTokens,
+        };
       }
       const predictions = await batcher.submit(input);
       return {
         response: predictions.map((p) => p.probability),
         labels: predictions.map((p) => p.label),
+        knownTokens: predictions.map((p) => p.knownTokens),
       };
     },
   );

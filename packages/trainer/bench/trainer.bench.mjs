@@ -21,12 +21,11 @@ import * as tf from '@tensorflow/tfjs';
 
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-// PyTorch 1.13 CPU, same machine, batch 32, training sentences/s (shared/anchors.md); the
-// default preset is a different model, with no PyTorch counterpart.
+// Side by side with PyTorch: the root `pnpm bench:compare`.
 const CONFIGS = [
-  { name: 'textbook', preset: 'textbook', model: {}, pytorch: 500 },
-  { name: 'textbook-bilstm', preset: 'textbook', model: { arch: 'bilstm' }, pytorch: 200 },
-  { name: 'default', preset: 'default', model: {}, pytorch: null },
+  { name: 'textbook', preset: 'textbook', model: {} },
+  { name: 'textbook-bilstm', preset: 'textbook', model: { arch: 'bilstm' } },
+  { name: 'default', preset: 'default', model: {} },
 ];
 
 const loadBefore = loadavg();
@@ -155,8 +154,6 @@ for (const config of CONFIGS) {
     batchSize: 32,
     trainer: ours,
     trimmingAb: await trimmingAb(config),
-    pytorchSentencesPerSecond: config.pytorch,
-    pytorchOverOurs: config.pytorch === null ? null : config.pytorch / ours.trainSentencesPerSecond,
   };
   process.stderr.write(`${config.name}: ${JSON.stringify(results[config.name])}\n`);
 }

@@ -10,11 +10,9 @@ export function evaluateSplit(
   model: tf.LayersModel,
   split: EncodedSplit,
   numClasses: number,
-  threshold?: number,
+  options: { rocCurve?: boolean; threshold?: number } = {},
 ): Metrics {
-  return computeMetrics(split.labels, splitProbabilities(model, split), numClasses, {
-    threshold,
-  });
+  return computeMetrics(split.labels, splitProbabilities(model, split), numClasses, options);
 }
 
 /** The class probabilities of each example of a split, in its order. */

@@ -1,5 +1,6 @@
-import { type Bundle, loadBundle } from '@lstmkit/model';
+import type { Bundle } from '@lstmkit/model';
 import { type Dataset, type DatasetSplits, type Example, LstmkitError } from '@lstmkit/preprocess';
+import type { RunStore } from './run-store.js';
 
 /**
  * The bundle a fine-tuning run starts from, and the data relabelled to its label order. Labels
@@ -7,6 +8,7 @@ import { type Dataset, type DatasetSplits, type Example, LstmkitError } from '@l
  * names it (a new label would need a new output layer, a missing one would skew the head).
  */
 export async function loadInitialBundle(
+  loadBundle: RunStore['loadInitialBundle'],
   dir: string,
   dataset: Dataset,
   splits: DatasetSplits | undefined,

@@ -1,21 +1,18 @@
-import { rm } from 'node:fs/promises';
-import { loadBundle, saveBundle } from '@lstmkit/model';
 import { LstmkitError } from '@lstmkit/preprocess';
 import { paddingFraction, planEpoch } from './batching.js';
 import { evaluateSplit, splitProbabilities } from './evaluate.js';
 import { computeMetrics } from './metrics.js';
-import { writeReport } from './outputs.js';
 import { type LoopOutcome, positionOf, type Run } from './step-loop.js';
 import { selectThreshold, type ThresholdChoice } from './threshold.js';
 import type { Metrics, TrainResult } from './types.js';
 
 /**
  * After the loop: an interrupted run reports what it has; a finished one restores the best
- * bundle the way a user would (from disk), scores it on validation and test, rewrites it with
+ * bundle the way a user would (from its store), scores it on validation and test, rewrites it with
  * those metrics, writes the report and removes the run state.
  */
 export async function finishRun(run: Run, outcome: LoopOutcome): Promise<TrainResult> {
-  const { progress, paths, data } = run;
+  const { progress, store, data } = run;
   const numClasses = run.modelConfig.numClasses;
   const bestRow = progress.history.filter((r) => r.improved).at(-1);
   const { threshold: given, thresholdMetric } = run.config;
@@ -23,9 +20,9 @@ export async function finishRun(run: Run, outcome: LoopOutcome): Promise<TrainRe
   let threshold = typeof given === 'number' && given !== 0.5 ? given : undefined;
   let choice: ThresholdChoice | undefined;
   const end = async (status: 'interrupted' | 'complete', validation: Metrics, test: Metrics) => {
-    await writeReport(paths, report(run, outcome, status, validation, test, choice));
+    await store.writeReport(report(run, outcome, status, validation, test, choice));
     // A complete run needs no state to resume from.
-    if (status === 'complete') await rm(paths.runDir, { recursive: true, force: true });
+    if (status === 'complete') await store.clearRunState();
     const result = resultOf(run, outcome, validation, test, threshold);
     run.o.onEvent({ type: 'end', result });
     return result;
@@ -43,7 +40,7 @@ export async function finishRun(run: Run, outcome: LoopOutcome): Promise<TrainRe
     );
   }
 
-  const best = await loadBundle(paths.bundleDir);
+  const best = await store.loadBundle();
   let validation: Metrics;
   let test: Metrics;
   try {
@@ -52,9 +49,9 @@ export async function finishRun(run: Run, outcome: LoopOutcome): Promise<TrainRe
       choice = selectThreshold(data.validation.labels, scores, thresholdMetric);
       threshold = choice.threshold;
     }
-    validation = evaluateSplit(best.model, data.validation, numClasses, threshold);
-    test = evaluateSplit(best.model, data.test, numClasses, threshold);
-    await saveBundle(paths.bundleDir, {
+    validation = evaluateSplit(best.model, data.validation, numClasses, { threshold });
+    test = evaluateSplit(best.model, data.test, numClasses, { rocCurve: true, threshold });
+    await store.saveBundle({
       model: best.model,
       pipeline: best.pipeline,
       labelNames: best.labelNames,
@@ -107,6 +104,7 @@ function report(
       trainSentencesPerSecond: progress.samplesTrained / Math.max(1e-9, progress.trainingSeconds),
     },
     padding: paddingFraction(data.train, planEpoch(data.train, config.batchSize, config.seed, 1)),
+    lengths: run.lengths,
     learningRates: progress.learningRates,
     ...(progress.embeddings && { embeddings: progress.embeddings }),
     ...(threshold && { threshold }),

@@ -18,6 +18,7 @@ export {
 } from './config.js';
 export type { EmbeddingCoverage } from './embedding-matrix.js';
 export { evaluate } from './evaluate.js';
+export { train } from './file-run-store.js';
 export {
   type LrScheduleName,
   type LrScheduleOption,
@@ -26,7 +27,6 @@ export {
 export { computeMetrics } from './metrics.js';
 export { checkOutputs, type OutputPaths } from './outputs.js';
 export { selectThreshold, type ThresholdChoice, type ThresholdMetric } from './threshold.js';
-export { train } from './train.js';
 export type {
   AveragedScores,
   ClassScores,

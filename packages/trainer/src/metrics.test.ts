@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, rocAuc } from './metrics.js';
+import { computeMetrics, rocAuc, rocCurve } from './metrics.js';
 
 describe('computeMetrics', () => {
   it('matches hand-computed binary metrics', () => {
@@ -91,5 +91,40 @@ describe('rocAuc', () => {
     expect(rocAuc([0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4])).toBe(1);
     expect(rocAuc([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5])).toBe(0.5);
     expect(rocAuc([1, 1], [0.2, 0.3])).toBeUndefined();
+  });
+});
+
+describe('rocCurve', () => {
+  it('steps through each distinct score from (0, 0) to (1, 1); ties move both rates', () => {
+    // scores high to low: 0.9 (pos), 0.7 (neg), 0.5 (pos and neg tied), 0.1 (neg)
+    expect(rocCurve([1, 0, 1, 0, 0], [0.9, 0.7, 0.5, 0.5, 0.1])).toEqual([
+      [0, 0],
+      [0, 0.5],
+      [1 / 3, 0.5],
+      [2 / 3, 1],
+      [1, 1],
+    ]);
+    expect(rocCurve([1, 1], [0.2, 0.3])).toBeUndefined();
+  });
+
+  it('thins long curves to maxPoints, keeping both ends', () => {
+    const labels = Array.from({ length: 1000 }, (_, i) => i % 2);
+    const scores = labels.map((_, i) => i / 1000);
+    const curve = rocCurve(labels, scores, 11)!;
+    expect(curve).toHaveLength(11);
+    expect(curve[0]).toEqual([0, 0]);
+    expect(curve[10]).toEqual([1, 1]);
+  });
+
+  it('is in the metrics only when asked for', () => {
+    const probabilities = [[0.2], [0.8], [0.6], [0.4]];
+    expect(computeMetrics([0, 1, 1, 0], probabilities, 2).rocCurve).toBeUndefined();
+    expect(computeMetrics([0, 1, 1, 0], probabilities, 2, { rocCurve: true }).rocCurve).toEqual([
+      [0, 0],
+      [0, 0.5],
+      [0, 1],
+      [0.5, 1],
+      [1, 1],
+    ]);
   });
 });

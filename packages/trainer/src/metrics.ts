@@ -17,7 +17,7 @@ export function computeMetrics(
   labels: ArrayLike<number>,
   probabilities: number[][],
   numClasses: number,
-  options: { threshold?: number } = {},
+  options: { rocCurve?: boolean; threshold?: number } = {},
 ): Metrics {
   const { threshold } = options;
   const count = labels.length;
@@ -62,6 +62,8 @@ export function computeMetrics(
   if (positiveScores) {
     const auc = rocAuc(labels, positiveScores);
     if (auc !== undefined) metrics.rocAuc = auc;
+    const curve = options.rocCurve ? rocCurve(labels, positiveScores) : undefined;
+    if (curve !== undefined) metrics.rocCurve = curve;
   }
   return metrics;
 }
@@ -91,6 +93,37 @@ export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): nu
   const negatives = n - positives;
   if (positives === 0 || negatives === 0) return undefined;
   return (positiveRankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/**
+ * The ROC curve as [false positive rate, true positive rate] points from (0, 0) to (1, 1), one
+ * per distinct score (thresholds from high to low), thinned to at most `maxPoints`. Undefined
+ * when either class is absent.
+ */
+export function rocCurve(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  maxPoints = 101,
+): [number, number][] | undefined {
+  const n = labels.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  let positives = 0;
+  for (let i = 0; i < n; i++) if (labels[i] === 1) positives++;
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return undefined;
+  const points: [number, number][] = [[0, 0]];
+  let tp = 0;
+  let fp = 0;
+  for (let k = 0; k < n; k++) {
+    if (labels[order[k]!] === 1) tp++;
+    else fp++;
+    if (k === n - 1 || scores[order[k + 1]!] !== scores[order[k]!]) {
+      points.push([fp / negatives, tp / positives]);
+    }
+  }
+  if (points.length <= maxPoints) return points;
+  const step = (points.length - 1) / (maxPoints - 1);
+  return Array.from({ length: maxPoints }, (_, i) => points[Math.round(i * step)]!);
 }
 
 function classProbabilities(row: number[], numClasses: number): number[] {

@@ -5,7 +5,8 @@ import {
   type EmbeddingMatrix,
   keepCoveredWords,
 } from './embedding-matrix.js';
-import { readWordVectors, type WordVectorFormat } from './word-vectors.js';
+import type { RunStore } from './run-store.js';
+import type { WordVectorFormat } from './word-vectors.js';
 
 export interface PretrainedEmbeddings {
   pipeline: TextPipeline;
@@ -18,6 +19,7 @@ export interface PretrainedEmbeddings {
  * are kept), optionally drop the rare words the file lacks, and build the initial embedding.
  */
 export async function loadPretrainedEmbeddings(
+  readWordVectors: RunStore['readWordVectors'],
   path: string,
   pipeline: TextPipeline,
   keepMissing: number,

@@ -1,6 +1,6 @@
-import { type BackendInfo, type ModelConfig, saveBundle } from '@lstmkit/model';
+import { type BackendInfo, FusedAdam, type ModelConfig } from '@lstmkit/model';
 import type { TextPipeline } from '@lstmkit/preprocess';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { type EncodedSplit, gatherBatch, planEpoch } from './batching.js';
 import { embeddingFrozenIn, type RunConfig } from './config.js';
 import { initialEarlyStopping, recordEvaluation } from './early-stopping.js';
@@ -13,10 +13,12 @@ import {
   recordValidationLoss,
 } from './lr-schedule.js';
 import type { ResolvedTrainOptions } from './options.js';
-import { type OutputPaths, writeHistory } from './outputs.js';
+import type { OutputPaths } from './outputs.js';
 import { setEmbeddingFrozen } from './pretrained-embeddings.js';
-import { type RunProgress, saveRunState } from './run-state.js';
+import type { RunProgress } from './run-state.js';
+import type { RunStore } from './run-store.js';
 import { deriveSeed } from './seed.js';
+import type { TokenLengths } from './train.js';
 import { setLearningRate, trainStep } from './train-step.js';
 import type { RunPosition, TrainingRecord } from './types.js';
 
@@ -28,14 +30,18 @@ export interface Run {
   o: ResolvedTrainOptions;
   config: RunConfig;
   backend: BackendInfo;
+  /** Where the run keeps its bundle, history, report and state (files or memory). */
+  store: RunStore;
   paths: OutputPaths;
+  /** The training split's token lengths, for the report. */
+  lengths: TokenLengths;
   pipeline: TextPipeline;
   modelConfig: ModelConfig;
   fingerprint: string;
   data: { train: EncodedSplit; validation: EncodedSplit; test: EncodedSplit };
   model: tf.LayersModel;
   /** Replaced when the embedding unfreezes (a fresh Adam, as Keras' recompile). */
-  optimizer: tf.Optimizer;
+  optimizer: FusedAdam;
   stepsPerEpoch: number;
   progress: RunProgress;
   /** The bundle's `training` record without its checkpoint fields. */
@@ -77,8 +83,7 @@ export function positionOf(progress: RunProgress, stepsPerEpoch: number): RunPos
 }
 
 function saveState(run: Run): Promise<void> {
-  return saveRunState(
-    run.paths.runDir,
+  return run.store.saveRunState(
     {
       ...run.progress,
       formatVersion: 2,
@@ -105,7 +110,7 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
       // Adam keeps its moments by variable position: a changed variable list needs a fresh one.
       setEmbeddingFrozen(model, frozen);
       run.optimizer.dispose();
-      run.optimizer = tf.train.adam(config.learningRate);
+      run.optimizer = new FusedAdam(config.learningRate);
       progress.embeddingFrozen = frozen;
     }
     const epochStarted = performance.now();
@@ -167,7 +172,7 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
         if (stoppedEarly) break;
       }
       // Let timers and signal handlers (Ctrl-C) run between the synchronous steps.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       lastTick = performance.now();
     }
     if (interrupted) {
@@ -222,7 +227,7 @@ async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> 
     improved: outcome.improved,
   });
   if (outcome.improved) {
-    await saveBundle(paths.bundleDir, {
+    await run.store.saveBundle({
       model: run.model,
       pipeline: run.pipeline,
       labelNames: o.dataset.labelNames,
@@ -232,7 +237,7 @@ async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> 
     });
     o.onEvent({ type: 'checkpoint', ...at, dir: paths.bundleDir, validationLoss: validation.loss });
   }
-  await writeHistory(paths, progress.history, runTitle(run), {
+  await run.store.writeHistory(progress.history, runTitle(run), {
     series: progress.learningRates,
     stepsPerEpoch: run.stepsPerEpoch,
     steps: progress.globalStep,
@@ -242,4 +247,15 @@ async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> 
 
 export function runTitle(run: Run): string {
   return `${run.o.dataset.name}: ${run.config.preset} preset, ${run.modelConfig.arch}`;
+}
+
+/** Lets timers and signal handlers (Ctrl-C, a worker's stop message) run between steps. */
+function yieldToEventLoop(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  // Browsers and workers: a message task, without setTimeout's 4 ms clamp.
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(0);
+  });
 }

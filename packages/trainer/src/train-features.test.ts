@@ -12,7 +12,7 @@ import {
   tinyRunOptions,
 } from './__fixtures__/separable.js';
 import { evaluate } from './evaluate.js';
-import { train } from './train.js';
+import { train } from './file-run-store.js';
 import type { TrainEvent, TrainOptions } from './types.js';
 
 let root: string;

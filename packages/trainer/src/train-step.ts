@@ -1,3 +1,4 @@
+import type { FusedAdam } from '@lstmkit/model';
 import { decisionDefaults } from '@lstmkit/model/config';
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
@@ -48,27 +49,10 @@ export function countCorrect(
   });
 }
 
-/**
- * Scale all gradients by clipNorm / max(globalNorm, clipNorm), as Keras' `clipnorm` on the
- * whole model (PyTorch's clip_grad_norm_): the direction is kept, the length capped.
- * Returns new tensors and the norm before clipping.
- */
-export function clipByGlobalNorm(
-  grads: readonly tf.Tensor[],
-  clipNorm: number,
-): { clipped: tf.Tensor[]; norm: tf.Scalar } {
-  return tf.tidy(() => {
-    const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
-    if (clipNorm <= 0) return { clipped: grads.map((g) => g.clone()), norm };
-    const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
-    return { clipped: grads.map((g) => tf.mul(g, scale)), norm };
-  });
-}
-
 /** tfjs Adam reads its (protected) rate at each update, so a schedule can set it per step. */
-const rateOf = (optimizer: tf.Optimizer) => optimizer as unknown as { learningRate: number };
+const rateOf = (optimizer: FusedAdam) => optimizer as unknown as { learningRate: number };
 
-export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+export function setLearningRate(optimizer: FusedAdam, learningRate: number): void {
   rateOf(optimizer).learningRate = learningRate;
 }
 
@@ -81,14 +65,15 @@ export interface StepResult {
 
 /**
  * One optimizer step: forward with training=true (dropout active), cross-entropy (weighted by
- * `batch.weights` when given), gradients, clipping by global norm, decoupled weight decay
- * (AdamW: w -= lr * weightDecay * w before the Adam update, as PyTorch), Adam update. `dropoutSeed` fixes the dropout masks: tfjs draws them
+ * `batch.weights` when given), gradients, decoupled weight decay (AdamW: w -= lr * weightDecay
+ * * w before the Adam update, as PyTorch), then clipping by global norm and the Adam update as
+ * one WebAssembly call (FusedAdam). `dropoutSeed` fixes the dropout masks: tfjs draws them
  * from Math.random, so the step runs with Math.random temporarily seeded (the step is
  * synchronous; nothing else can observe it).
  */
 export function trainStep(
   model: tf.LayersModel,
-  optimizer: tf.Optimizer,
+  optimizer: FusedAdam,
   batch: Batch,
   numClasses: number,
   clipNorm: number,
@@ -99,6 +84,7 @@ export function trainStep(
   const originalRandom = Math.random;
   Math.random = createRng(dropoutSeed);
   let summary: tf.Tensor1D;
+  let gradientNorm = 0;
   try {
     summary = tf.tidy(() => {
       const x = tf.tensor2d(batch.ids, [batch.size, batch.columns], 'int32');
@@ -110,24 +96,23 @@ export function trainStep(
         correct = tf.keep(countCorrect(probabilities, y, numClasses));
         return crossEntropy(probabilities, y, numClasses, w);
       }, variables);
-      // Adam matches its moment slots by position: always pass gradients in one fixed order.
-      const { clipped, norm } = clipByGlobalNorm(
-        variables.map((v) => grads[v.name]!),
-        clipNorm,
-      );
       if (weightDecay > 0) {
         const keep = 1 - rateOf(optimizer).learningRate * weightDecay;
         for (const v of variables) v.assign(tf.mul(v, keep));
       }
-      optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: clipped[i]! })));
-      const result = tf.stack([value, correct!, norm]) as tf.Tensor1D;
+      // Adam matches its moment slots by position: always pass gradients in one fixed order.
+      gradientNorm = optimizer.applyClippedGradients(
+        variables.map((v) => ({ name: v.name, tensor: grads[v.name]! })),
+        clipNorm,
+      );
+      const result = tf.stack([value, correct!]) as tf.Tensor1D;
       correct!.dispose();
       return result;
     });
   } finally {
     Math.random = originalRandom;
   }
-  const [loss, correct, gradientNorm] = summary.dataSync();
+  const [loss, correct] = summary.dataSync();
   summary.dispose();
-  return { loss: loss!, correct: correct!, gradientNorm: gradientNorm! };
+  return { loss: loss!, correct: correct!, gradientNorm };
 }

@@ -13,7 +13,7 @@ import {
 } from './__fixtures__/separable.js';
 import { type SplitRecord, splitOptionsOf } from './config.js';
 import { evaluate } from './evaluate.js';
-import { train } from './train.js';
+import { train } from './file-run-store.js';
 import type { TrainEvent, TrainOptions } from './types.js';
 
 let root: string;

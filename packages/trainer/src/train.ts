@@ -1,17 +1,17 @@
-import { createHash } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import {
   type BackendInfo,
   type Bundle,
   createModel,
+  FusedAdam,
   initBackend,
-  lockDirectory,
   type ModelConfig,
 } from '@lstmkit/model';
 import {
   type DatasetSplits,
   type Example,
   LstmkitError,
+  lengthHistogram,
+  lengthStats,
   splitDataset,
   TextPipeline,
 } from '@lstmkit/preprocess';
@@ -22,14 +22,13 @@ import { type RunConfig, resumableFields, splitOptionsOf } from './config.js';
 import { loadInitialBundle } from './fine-tune.js';
 import { finishRun } from './finish-run.js';
 import { type ResolvedTrainOptions, resolveTrainOptions } from './options.js';
-import { checkOutputs, type OutputPaths } from './outputs.js';
 import {
   embeddingLayer,
   loadPretrainedEmbeddings,
   type PretrainedEmbeddings,
   setEmbeddingFrozen,
 } from './pretrained-embeddings.js';
-import { readRunState, restoreTensors } from './run-state.js';
+import type { RunStore } from './run-store.js';
 import { deriveSeed } from './seed.js';
 import { freshProgress, positionOf, type Run, runEpochs } from './step-loop.js';
 import type { TrainOptions, TrainResult } from './types.js';
@@ -40,47 +39,53 @@ const EMBEDDING_STREAM = 0xe3b;
 /**
  * Train a classifier: split, fit the pipeline on the train split, train with Adam and
  * global-norm clipping on length-bucketed, trimmed batches, validate, keep the best bundle in
- * `outDir`, stop early, then evaluate the best bundle on the test split and write the report.
+ * the store (Node: `outDir`), stop early, then evaluate the best bundle on the test split and
+ * write the report.
  */
-export async function train(options: TrainOptions): Promise<TrainResult> {
+export async function trainWithStore(
+  options: TrainOptions,
+  openStore: (outDir: string) => Promise<RunStore>,
+): Promise<TrainResult> {
   const o = resolveTrainOptions(options);
   const backend = await initBackend({
     ...(o.backend ? { backend: o.backend } : {}),
     log: () => {},
   });
-  const paths = await checkOutputs(o.outDir);
-  const release = await lockDirectory(paths.bundleDir, 'model bundle');
+  const store = await openStore(o.outDir);
   try {
     const { initFrom } = o.config;
-    const initial = initFrom ? await loadInitialBundle(initFrom, o.dataset, o.splits) : undefined;
+    const initial = initFrom
+      ? await loadInitialBundle(store.loadInitialBundle, initFrom, o.dataset, o.splits)
+      : undefined;
     try {
       if (initial) {
         o.dataset = initial.dataset;
         o.splits = initial.splits;
       }
-      return await trainInto(paths, o, backend, options, initial?.bundle);
+      return await trainInto(store, o, backend, options, initial?.bundle);
     } finally {
       initial?.bundle.model.dispose();
     }
   } finally {
-    await release();
+    await store.release();
   }
 }
 
 async function trainInto(
-  paths: OutputPaths,
+  store: RunStore,
   o: ResolvedTrainOptions,
   backend: BackendInfo,
   options: TrainOptions,
   initial: Bundle | undefined,
 ): Promise<TrainResult> {
+  const { paths } = store;
   const given = o.config;
   const numClasses = o.dataset.labelNames.length;
   const splits = o.splits ?? splitDataset(o.dataset.examples, splitOptionsOf(given.split));
   checkSplits(splits, numClasses);
 
-  const saved = o.resume ? await readRunState(paths.runDir) : undefined;
-  if (!saved) await rm(paths.runDir, { recursive: true, force: true });
+  const saved = o.resume ? await store.readRunState() : undefined;
+  if (!saved) await store.clearRunState();
   let pipeline = saved
     ? TextPipeline.fromJSON(saved.pipeline)
     : (initial?.pipeline ??
@@ -94,7 +99,13 @@ async function trainInto(
   if (given.embeddings && !saved) {
     const seed = deriveSeed(given.seed, EMBEDDING_STREAM);
     const { path, keepMissing } = given.embeddings;
-    pretrained = await loadPretrainedEmbeddings(path, pipeline, keepMissing, seed);
+    pretrained = await loadPretrainedEmbeddings(
+      store.readWordVectors,
+      path,
+      pipeline,
+      keepMissing,
+      seed,
+    );
     pipeline = pretrained.pipeline;
   }
   const embeddings = saved?.embeddings ?? (pretrained && embeddingsRecord(given, pretrained));
@@ -120,7 +131,7 @@ async function trainInto(
   // The config as trained: a fine-tuned bundle's model and pipeline, the vectors' size.
   const { vocabSize: _v, numClasses: _n, ...trainedModel } = modelConfig;
   const config: RunConfig = { ...given, model: trainedModel, pipeline: pipeline.config };
-  const fingerprint = runFingerprint(config, o.dataset.labelNames, splits);
+  const fingerprint = store.fingerprint(fingerprintParts(config, o.dataset.labelNames, splits));
   if (saved && saved.fingerprint !== fingerprint) {
     throw new LstmkitError(
       'RESUME_MISMATCH',
@@ -152,13 +163,15 @@ async function trainInto(
     o,
     config,
     backend,
+    store,
     paths,
+    lengths: tokenLengths(pipeline, splits.train),
     pipeline,
     modelConfig,
     fingerprint,
     data,
     model,
-    optimizer: tf.train.adam(config.learningRate),
+    optimizer: new FusedAdam(config.learningRate),
     stepsPerEpoch,
     progress,
     record: {
@@ -185,7 +198,7 @@ async function trainInto(
     }
     // The saved optimizer state holds the variables of the saved freeze state.
     setEmbeddingFrozen(model, progress.embeddingFrozen);
-    if (saved) await restoreTensors(paths.runDir, model, run.optimizer);
+    if (saved) await store.restoreTensors(model, run.optimizer);
     o.onEvent({
       type: 'start',
       totalEpochs: config.epochs,
@@ -238,18 +251,31 @@ function checkSplits(splits: DatasetSplits, numClasses: number): void {
 }
 
 /** Everything in the run config but its `resumableFields`, the labels and the split contents. */
-function runFingerprint(
+function* fingerprintParts(
   config: RunConfig,
   labelNames: readonly string[],
   splits: DatasetSplits,
-): string {
+): Generator<string> {
   const fixed: Partial<RunConfig> = { ...config };
   for (const field of resumableFields) delete fixed[field];
-  const hash = createHash('sha256');
-  hash.update(JSON.stringify({ config: fixed, labelNames }));
+  yield JSON.stringify({ config: fixed, labelNames });
   for (const name of ['train', 'validation', 'test'] as const) {
-    hash.update(`\n${name}:${splits[name].length}\n`);
-    for (const e of splits[name]) hash.update(`${e.label}\t${e.text}\n`);
+    yield `\n${name}:${splits[name].length}\n`;
+    for (const e of splits[name]) yield `${e.label}\t${e.text}\n`;
   }
-  return hash.digest('hex');
+}
+
+export type TokenLengths = ReturnType<typeof tokenLengths>;
+
+/** Tokens per training example before truncation, against the sequence length the model reads. */
+function tokenLengths(pipeline: TextPipeline, examples: readonly Example[]) {
+  const lengths = examples.map((e) => pipeline.tokens(e.text).length);
+  const sequenceLength = pipeline.config.sequence.length;
+  const stats = lengthStats(lengths);
+  return {
+    ...stats,
+    sequenceLength,
+    truncated: lengths.filter((length) => length > sequenceLength).length,
+    histogram: lengthHistogram(lengths, stats, 24),
+  };
 }

@@ -31,6 +31,8 @@ export interface Metrics {
   confusionMatrix: number[][];
   /** Binary problems with both classes present. */
   rocAuc?: number;
+  /** Binary, when asked for (the final test evaluation): [fpr, tpr] points of the ROC curve. */
+  rocCurve?: [number, number][];
   count: number;
 }
 

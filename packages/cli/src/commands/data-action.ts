@@ -23,31 +23,12 @@ export interface DatasetSummary {
   truncatedAtSuggested: number;
 }
 
-/** Buckets of token lengths up to p99 (the tail goes in the last bucket). */
-export function lengthHistogram(lengths: readonly number[], stats: LengthStats, buckets = 8) {
-  const top = Math.max(1, Math.ceil(stats.p99));
-  const width = Math.max(1, Math.ceil((top + 1) / buckets));
-  const bins = Array.from({ length: Math.ceil((top + 1) / width) }, (_, i) => ({
-    from: i * width,
-    to: (i + 1) * width - 1,
-    count: 0,
-  }));
-  for (const length of lengths) {
-    const bin = bins[Math.min(bins.length - 1, Math.floor(length / width))];
-    if (bin) bin.count += 1;
-  }
-  const last = bins[bins.length - 1];
-  if (last) last.to = Math.max(last.to, stats.max);
-  return bins;
-}
-
 export async function summarizeDataset(
   dataset: Dataset,
   preset: PresetName,
 ): Promise<DatasetSummary> {
-  const { cleanText, tokenize, lengthStats, pipelinePresets, Vocabulary } = await import(
-    '@lstmkit/preprocess'
-  );
+  const { cleanText, tokenize, lengthHistogram, lengthStats, pipelinePresets, Vocabulary } =
+    await import('@lstmkit/preprocess');
   const config = pipelinePresets[preset];
   const tokenLists = dataset.examples.map((example) =>
     tokenize(cleanText(example.text, config.clean), config.tokenizer),

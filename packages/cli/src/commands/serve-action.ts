@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.js';
 import { onInterrupt } from '../interrupt.js';
 import type { ServeFlags } from './serve-command.js';
@@ -9,6 +11,10 @@ export async function runServe(flags: ServeFlags, ctx: Context): Promise<void> {
   // Imported on demand: fastify and the server load only when serving.
   const { startServer } = await import('@lstmkit/server');
   const s = ctx.err;
+  // The build copies apps/web's page beside the cli's code (scripts/copy-web.mjs).
+  const builtPage = fileURLToPath(new URL('./web/', import.meta.url));
+  const uiDir = flags.ui && existsSync(`${builtPage}index.html`) ? builtPage : undefined;
+  if (flags.ui && uiDir === undefined) ctx.info(s.dim('web page not built; serving the API only'));
   ctx.info(s.dim(`loading ${ctx.displayPath(modelDir)}…`));
   const server = await startServer({
     modelDir,
@@ -18,10 +24,12 @@ export async function runServe(flags: ServeFlags, ctx: Context): Promise<void> {
     ...(flags.maxBatchSize !== undefined && { maxBatchSize: flags.maxBatchSize }),
     ...(flags.cors !== undefined && { cors: flags.cors }),
     logger: flags.log === true,
+    ...(uiDir !== undefined && { uiDir }),
   });
   // The URL is the result (stdout), so scripts can read it; the rest is help for people.
   ctx.print(server.url);
   ctx.info(`${s.green('✓')} serving ${s.bold(ctx.displayPath(modelDir))} at ${s.cyan(server.url)}`);
+  if (uiDir !== undefined) ctx.info(s.dim(`  web page: ${server.url}/`));
   ctx.info(
     s.dim(
       `  try: curl -s ${server.url}/predict -H 'content-type: application/json' -d '{"input": "The film was good"}'`,

@@ -11,6 +11,8 @@ export interface ServeFlags {
   maxBatchSize?: number;
   cors?: string | true;
   log?: boolean;
+  /** false with --no-ui. */
+  ui: boolean;
 }
 
 const examples = `
@@ -20,6 +22,9 @@ Examples:
   $ lstmkit serve --model runs/textbook --port 0 --workers 2   # any free port, 2 processes
   $ curl -s localhost:8080/predict -H 'content-type: application/json' \\
       -d '{"input": ["The film was good", "It was not good"]}'
+
+The web page (try the model, its training report, train in the browser) is at the
+server's URL; the bundle's files are at /bundle/, its report at /report/.
 
 The server's URL is printed on stdout once it listens (useful with --port 0).
 
@@ -40,6 +45,7 @@ export function serveCommand(ctx: Context): Command {
     )
     .option('--cors [origin]', 'allow cross-origin requests (from any origin, or this one)')
     .option('--log', 'log every request (JSON lines on stdout)')
+    .option('--no-ui', 'serve only the API, not the web page at / (try, report, train)')
     .addHelpText('after', examples)
     .action(async (flags: ServeFlags) => {
       requireFlags('lstmkit serve', flags, [['model', '--model <dir>']]);

@@ -8,8 +8,9 @@ import type { MergeMode } from '../model-config';
 import { FusedBidirectional } from './fused-bidirectional';
 import { FusedLSTM } from './fused-lstm-layer';
 
+// Two kernel threads whatever the machine: the equality tests run the threaded path.
 beforeAll(async () => {
-  await initBackend({ backend: 'wasm', log: () => {} });
+  await initBackend({ backend: 'wasm', threads: 2, log: () => {} });
 });
 
 const B = 7;

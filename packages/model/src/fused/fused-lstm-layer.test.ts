@@ -10,8 +10,9 @@ const StockLSTM = tf.serialization.SerializationMap.getMap().classNameMap.LSTM![
   prototype: { call: (...args: unknown[]) => unknown };
 };
 
+// Two kernel threads whatever the machine: every equality test below runs the threaded path.
 beforeAll(async () => {
-  await initBackend({ backend: 'wasm', log: () => {} });
+  await initBackend({ backend: 'wasm', threads: 2, log: () => {} });
 });
 
 const B = 6;
@@ -142,6 +143,44 @@ describe('FusedLSTM weight gradients over many real rows', () => {
       });
     });
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('FusedLSTM on 1, 2 and 3 kernel threads', () => {
+  it('gives identical outputs and gradients (rows and weight-gradient columns are split)', async () => {
+    const rng = createRng(13);
+    const [batch, steps] = [23, 9];
+    // Rows pre-padded by b % 5 steps, and row 7 post-padded: both paddings, uneven blocks.
+    const maskValues = Array.from({ length: batch * steps }, (_, i) => {
+      const [b, t] = [Math.floor(i / steps), i % steps];
+      return (b === 7 ? t < 4 : t >= b % 5) ? 1 : 0;
+    });
+    const x = randomTensor([batch, steps, D], rng, 2);
+    const mask = tf.tensor2d(maskValues, [batch, steps], 'bool');
+    const weight = randomTensor([batch, H], rng);
+    const stack = [pair(true, D, 21, false).fused, pair(false, H, 31, true).fused];
+    const run = () =>
+      tf.tidy(() => {
+        const variables = stack.flatMap((l) => l.trainableWeights.map((w) => w.read()));
+        const f = (input: tf.Tensor, ...weights: tf.Tensor[]) => {
+          void weights;
+          let y = input;
+          for (const layer of stack) y = layer.apply(y, { mask }) as tf.Tensor;
+          return tf.sum(tf.mul(y, weight));
+        };
+        const { value, grads } = tf.valueAndGrads(f)([x, ...variables]);
+        return [value, ...grads].map((t) => Array.from(t.dataSync()));
+      });
+    const results = [];
+    for (const threads of [1, 2, 3]) {
+      const info = await initBackend({ backend: 'wasm', threads, log: () => {} });
+      expect(info.kernelThreads).toBe(threads);
+      results.push(run());
+    }
+    await initBackend({ backend: 'wasm', threads: 2, log: () => {} });
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+    tf.dispose([x, mask, weight]);
   });
 });
 

@@ -10,49 +10,157 @@ import { lstmWasmBase64 } from './lstm-wasm';
 
 /**
  * The kernel's exports and their parameters, in the order of assembly/lstm.ts: dimensions
- * (T steps, B rows, D features, H units, all padded), then byte offsets into the memory.
- * Calls name every argument (`call('forward', { T, B, ... })`); the order lives only here,
- * and instantiation checks each export's parameter count against it.
+ * (T steps, B rows, D features, H units, all padded), byte offsets into the memory, and for
+ * the functions threads share, the range last (rows r0..r1, columns c0..c1). Calls name every
+ * argument (`call('gatherSteps', { T, B, ... })`); the order lives only here, and every
+ * instance is checked against it (`checkedKernel`).
  */
 const signatures = {
-  forward: ['T', 'B', 'D', 'H', 'x', 'w', 'bias', 'u', 'acts', 'cs', 'hs', 'mask', 'tape'],
-  backward: ['T', 'B', 'D', 'H', 'acts', 'cs', 'mask', 'ut', 'wt', 'dOut', 'dz', 'dx', 'dh', 'dc'],
-  weightGrads: ['T', 'B', 'D', 'H', 'x', 'hs', 'mask', 'dz', 'xt', 'ht', 'dzc', 'dw', 'du', 'db'],
+  forward: [
+    'T',
+    'B',
+    'D',
+    'H',
+    'x',
+    'w',
+    'bias',
+    'u',
+    'acts',
+    'cs',
+    'hs',
+    'mask',
+    'tape',
+    'r0',
+    'r1',
+  ],
+  backward: [
+    'T',
+    'B',
+    'D',
+    'H',
+    'acts',
+    'cs',
+    'mask',
+    'ut',
+    'wt',
+    'dOut',
+    'dz',
+    'dx',
+    'dh',
+    'dc',
+    'r0',
+    'r1',
+  ],
+  gatherSteps: ['T', 'B', 'D', 'H', 'x', 'hs', 'mask', 'dz', 'xt', 'ht', 'dzc', 'db'],
+  weightGradsColumns: ['n', 'D', 'H', 'xt', 'ht', 'dzc', 'dw', 'du', 'c0', 'c1'],
   tanhArray: ['src', 'dst', 'n'],
+  sumSquares: ['x', 'n'],
+  adam: ['p', 'g', 'm', 'v', 'n', 'scale', 'b1', 'b2', 'correction1', 'correction2', 'lr', 'eps'],
 } as const;
 
 type KernelFunction = keyof typeof signatures;
 type KernelArgs<K extends KernelFunction> = Record<(typeof signatures)[K][number], number>;
-type Exports = { memory: WebAssembly.Memory } & Record<KernelFunction, (...args: number[]) => void>;
+export type KernelExports = { memory: WebAssembly.Memory } & Record<
+  KernelFunction,
+  (...args: number[]) => number
+>;
 
-let instance: Exports | undefined;
+/** The kernel functions that split their work over threads (the last two arguments: a range). */
+export type ParallelFunction = 'forward' | 'backward' | 'weightGradsColumns';
+type RangeParameter = 'r0' | 'r1' | 'c0' | 'c1';
 
-function wasm(): Exports {
-  if (instance === undefined) {
+/** `exports` of an instance of either build, after checking each export's parameter count. */
+export function checkedKernel(exports: WebAssembly.Exports): KernelExports {
+  const kernel = exports as unknown as KernelExports;
+  for (const name of Object.keys(signatures) as KernelFunction[]) {
+    if (kernel[name]?.length !== signatures[name].length) {
+      throw new Error(
+        `lstm-wasm: export ${name} takes ${kernel[name]?.length} arguments, expected ${signatures[name].length}; rebuild it (node scripts/build-wasm.mjs)`,
+      );
+    }
+  }
+  return kernel;
+}
+
+/** Named arguments in the export's parameter order (ranges excluded: the caller adds them). */
+function positional<K extends KernelFunction>(name: K, args: Partial<KernelArgs<K>>): number[] {
+  const parameters = signatures[name] as readonly string[];
+  const ranged = (['forward', 'backward', 'weightGradsColumns'] as string[]).includes(name);
+  return (ranged ? parameters.slice(0, -2) : parameters).map(
+    (p) => (args as Record<string, number>)[p]!,
+  );
+}
+
+/** Calls `name` on `kernel` with named arguments. */
+export function call<K extends KernelFunction>(
+  kernel: KernelExports,
+  name: K,
+  args: KernelArgs<K>,
+): number {
+  return kernel[name](...positional(name, args));
+}
+
+/**
+ * Kernel threads (kernel-threads.ts, Node's worker_threads): one instance of the shared-memory
+ * build per thread. `run` calls `fn(...args, from, to)` for every chunk [from, to) of 0..total,
+ * spread over the threads (the calling one included), and returns when all are done.
+ */
+export interface KernelThreads {
+  readonly exports: KernelExports;
+  readonly count: number;
+  run(fn: ParallelFunction, args: readonly number[], total: number, chunk: number): void;
+}
+
+let compiled: WebAssembly.Module | undefined;
+let instance: KernelExports | undefined;
+let threads: KernelThreads | undefined;
+
+/** A fresh instance of the kernel module, with its own memory (the optimizer keeps one). */
+export function instantiateKernel(): KernelExports {
+  if (compiled === undefined) {
     const bytes = Uint8Array.from(atob(lstmWasmBase64), (c) => c.charCodeAt(0));
     // Synchronous, as tfjs layers call: the module is ~7 kB, under browsers' main-thread limit.
-    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
-      .exports as unknown as Exports;
-    for (const name of Object.keys(signatures) as KernelFunction[]) {
-      if (exports[name]?.length !== signatures[name].length) {
-        throw new Error(
-          `lstm-wasm: export ${name} takes ${exports[name]?.length} arguments, expected ${signatures[name].length}; rebuild it (node scripts/build-wasm.mjs)`,
-        );
-      }
-    }
-    instance = exports;
+    compiled = new WebAssembly.Module(bytes);
   }
+  return checkedKernel(new WebAssembly.Instance(compiled, {}).exports);
+}
+
+/** Runs the LSTM kernel on these threads from now on (undefined: one thread, its own memory). */
+export function useKernelThreads(next: KernelThreads | undefined): void {
+  threads = next;
+}
+
+function wasm(): KernelExports {
+  if (threads !== undefined) return threads.exports;
+  instance ??= instantiateKernel();
   return instance;
 }
 
-function call<K extends KernelFunction>(name: K, args: KernelArgs<K>): void {
-  const parameters: readonly (keyof KernelArgs<K>)[] = signatures[name];
-  wasm()[name](...parameters.map((parameter) => args[parameter]));
+/**
+ * fn over 0..total in chunks of `chunk` (rows: whole 4-row blocks; columns: multiples of 8),
+ * shared out among the kernel threads when there are some and the job has two chunks or more.
+ */
+function parallel<K extends ParallelFunction>(
+  fn: K,
+  named: Omit<KernelArgs<K>, RangeParameter>,
+  total: number,
+  chunk: number,
+): void {
+  const args = positional(fn, named as Partial<KernelArgs<K>>);
+  if (threads === undefined || threads.count === 1 || total < 2 * chunk) {
+    wasm()[fn](...args, 0, total);
+    return;
+  }
+  threads.run(fn, args, total, chunk);
 }
 
-/** Lays out zeroed float regions (returned as float offsets) and grows the memory to fit. */
+/**
+ * Lays out float regions (returned as float offsets), grows the memory to fit and zeroes them,
+ * except those named in `overwritten`: the caller or the kernel writes every float of those.
+ */
 function layout<K extends string>(
   sizes: Record<K, number>,
+  overwritten: readonly NoInfer<K>[] = [],
 ): { at: Record<K, number>; heap: Float32Array } {
   const { memory } = wasm();
   const at = {} as Record<K, number>;
@@ -64,7 +172,9 @@ function layout<K extends string>(
   const missing = end * 4 - memory.buffer.byteLength;
   if (missing > 0) memory.grow(Math.ceil(missing / 65536));
   const heap = new Float32Array(memory.buffer, 0, end);
-  heap.fill(0);
+  for (const name of Object.keys(sizes) as K[]) {
+    if (!overwritten.includes(name)) heap.fill(0, at[name], at[name] + sizes[name]);
+  }
   return { at, heap };
 }
 
@@ -178,6 +288,38 @@ export interface LstmWeights {
   bias: Float32Array;
 }
 
+/** Weights already in the kernel's padded layout (kernel | bias | recurrent kernel, contiguous). */
+export interface PackedLstmWeights {
+  packed: Float32Array;
+}
+
+/** Kernel [D, 4H], bias [4H] and recurrent kernel [H, 4H], gate-padded, back to back at `to`. */
+function packWeights(
+  weights: LstmWeights,
+  d: number,
+  h: number,
+  D: number,
+  H: number,
+  heap: Float32Array,
+  to: number,
+) {
+  packGates(weights.kernel, d, h, H, heap, to);
+  packGates(weights.bias, 1, h, H, heap, to + D * 4 * H);
+  packGates(weights.recurrentKernel, h, h, H, heap, to + (D + 1) * 4 * H);
+}
+
+/** For a layer whose weights serve many forward calls (inference): pack them once. */
+export function packLstmWeights(
+  weights: LstmWeights,
+  features: number,
+  units: number,
+): PackedLstmWeights {
+  const [D, H] = [roundUp(features, 8), roundUp(units, 8)];
+  const packed = new Float32Array((D + 1 + H) * 4 * H);
+  packWeights(weights, features, units, D, H, packed, 0);
+  return { packed };
+}
+
 /** What the forward pass keeps for BPTT (copies: every call reuses the wasm memory). */
 export interface LstmTape {
   shape: LstmShape;
@@ -196,7 +338,7 @@ export interface LstmTape {
  */
 export function lstmForward(
   x: Float32Array,
-  weights: LstmWeights,
+  weights: LstmWeights | PackedLstmWeights,
   mask: ArrayLike<number> | null,
   shape: LstmShape,
   sequences: boolean,
@@ -204,7 +346,7 @@ export function lstmForward(
 ): { output: Float32Array; tape: LstmTape };
 export function lstmForward(
   x: Float32Array,
-  weights: LstmWeights,
+  weights: LstmWeights | PackedLstmWeights,
   mask: ArrayLike<number> | null,
   shape: LstmShape,
   sequences: boolean,
@@ -212,7 +354,7 @@ export function lstmForward(
 ): { output: Float32Array; tape: null };
 export function lstmForward(
   x: Float32Array,
-  weights: LstmWeights,
+  weights: LstmWeights | PackedLstmWeights,
   mask: ArrayLike<number> | null,
   shape: LstmShape,
   sequences: boolean,
@@ -220,21 +362,24 @@ export function lstmForward(
 ): { output: Float32Array; tape: LstmTape | null } {
   const { T, B, D, H } = padded(shape);
   const { features: d, units: h } = shape;
-  const { at, heap } = layout({
-    x: T * B * D,
-    w: D * 4 * H,
-    bias: 4 * H,
-    u: H * 4 * H,
-    // Without a tape the kernel reuses one step of gates and two of cell state.
-    acts: (keepTape ? T : 1) * B * 4 * H,
-    cs: (keepTape ? T + 1 : 2) * B * H,
-    hs: (T + 1) * B * H,
-    mask: T * B,
-  });
+  const { at, heap } = layout(
+    {
+      x: T * B * D,
+      w: D * 4 * H,
+      bias: 4 * H,
+      u: H * 4 * H,
+      // Without a tape the kernel reuses one step of gates and two of cell state.
+      acts: (keepTape ? T : 1) * B * 4 * H,
+      cs: (keepTape ? T + 1 : 2) * B * H,
+      hs: (T + 1) * B * H,
+      mask: T * B,
+    },
+    // Packed weights come with their padding zeros.
+    'packed' in weights ? ['w', 'bias', 'u'] : [],
+  );
   packSequence(x, shape, d, D, heap, at.x, shape.backwards);
-  packGates(weights.kernel, d, h, H, heap, at.w);
-  packGates(weights.bias, 1, h, H, heap, at.bias);
-  packGates(weights.recurrentKernel, h, h, H, heap, at.u);
+  if ('packed' in weights) heap.set(weights.packed, at.w);
+  else packWeights(weights, d, h, D, H, heap, at.w);
   for (let b = 0; b < shape.batch; b++) {
     for (let t = 0; t < T; t++) {
       const source = b * T + (shape.backwards ? T - 1 - t : t);
@@ -242,21 +387,9 @@ export function lstmForward(
     }
   }
   const bytes = (name: keyof typeof at) => at[name] * 4;
-  call('forward', {
-    T,
-    B,
-    D,
-    H,
-    x: bytes('x'),
-    w: bytes('w'),
-    bias: bytes('bias'),
-    u: bytes('u'),
-    acts: bytes('acts'),
-    cs: bytes('cs'),
-    hs: bytes('hs'),
-    mask: bytes('mask'),
-    tape: keepTape ? 1 : 0,
-  });
+  const named = { x: 0, w: 0, bias: 0, u: 0, acts: 0, cs: 0, hs: 0, mask: 0 };
+  for (const name of Object.keys(named) as (keyof typeof named)[]) named[name] = bytes(name);
+  parallel('forward', { T, B, D, H, ...named, tape: keepTape ? 1 : 0 }, B, 4);
   const output = sequences
     ? unpackSequence(heap, at.hs + B * H, shape, h, H, shape.backwards && shape.inputOrder)
     : unpackSequence(heap, at.hs + T * B * H, { ...shape, steps: 1 }, h, H, false);
@@ -286,26 +419,30 @@ export function lstmBackward(
   // Real (unmasked) rows: the weight gradients gather those only.
   let n = 0;
   for (const m of tape.mask) n += m;
-  const { at, heap } = layout({
-    x: T * B * D,
-    acts: T * B * 4 * H,
-    cs: (T + 1) * B * H,
-    hs: T * B * H,
-    mask: T * B,
-    ut: 4 * H * H,
-    wt: 4 * H * D,
-    dOut: sequences ? T * B * H : 0,
-    dz: T * B * 4 * H,
-    dx: T * B * D,
-    dh: B * H,
-    dc: B * H,
-    xt: D * n,
-    ht: H * n,
-    dzc: n * 4 * H,
-    dw: D * 4 * H,
-    du: H * 4 * H,
-    db: 4 * H,
-  });
+  const { at, heap } = layout(
+    {
+      x: T * B * D,
+      acts: T * B * 4 * H,
+      cs: (T + 1) * B * H,
+      hs: T * B * H,
+      mask: T * B,
+      ut: 4 * H * H,
+      wt: 4 * H * D,
+      dOut: sequences ? T * B * H : 0,
+      dz: T * B * 4 * H,
+      dx: T * B * D,
+      dh: B * H,
+      dc: B * H,
+      xt: D * n,
+      ht: H * n,
+      dzc: n * 4 * H,
+      dw: D * 4 * H,
+      du: H * 4 * H,
+      db: 4 * H,
+    },
+    // The tape is copied in whole; backward writes all of dz, gatherSteps all of xt, ht, dzc.
+    ['x', 'acts', 'cs', 'hs', 'mask', 'dz', 'xt', 'ht', 'dzc'],
+  );
   heap.set(tape.x, at.x);
   heap.set(tape.acts, at.acts);
   heap.set(tape.cs, at.cs);
@@ -319,38 +456,24 @@ export function lstmBackward(
     packSequence(dOutput, { ...shape, steps: 1 }, h, H, heap, at.dh, false);
   }
   const bytes = (name: keyof typeof at) => at[name] * 4;
-  call('backward', {
-    T,
+  const [acts, cs, mask, dz, xt, ht, dzc] = (
+    ['acts', 'cs', 'mask', 'dz', 'xt', 'ht', 'dzc'] as const
+  ).map(bytes) as [number, number, number, number, number, number, number];
+  parallel(
+    'backward',
+    {
+      ...{ T, B, D, H, acts, cs, mask, dz },
+      ...{ ut: bytes('ut'), wt: bytes('wt'), dOut: sequences ? bytes('dOut') : 0 },
+      ...{ dx: bytes('dx'), dh: bytes('dh'), dc: bytes('dc') },
+    },
     B,
-    D,
-    H,
-    acts: bytes('acts'),
-    cs: bytes('cs'),
-    mask: bytes('mask'),
-    ut: bytes('ut'),
-    wt: bytes('wt'),
-    dOut: sequences ? bytes('dOut') : 0,
-    dz: bytes('dz'),
-    dx: bytes('dx'),
-    dh: bytes('dh'),
-    dc: bytes('dc'),
+    4,
+  );
+  const rows = call(wasm(), 'gatherSteps', {
+    ...{ T, B, D, H, x: bytes('x'), hs: bytes('hs'), mask, dz, xt, ht, dzc, db: bytes('db') },
   });
-  call('weightGrads', {
-    T,
-    B,
-    D,
-    H,
-    x: bytes('x'),
-    hs: bytes('hs'),
-    mask: bytes('mask'),
-    dz: bytes('dz'),
-    xt: bytes('xt'),
-    ht: bytes('ht'),
-    dzc: bytes('dzc'),
-    dw: bytes('dw'),
-    du: bytes('du'),
-    db: bytes('db'),
-  });
+  const [dw, du] = [bytes('dw'), bytes('du')];
+  parallel('weightGradsColumns', { n: rows, D, H, xt, ht, dzc, dw, du }, 4 * H, 32);
   return {
     dx: unpackSequence(heap, at.dx, shape, d, D, shape.backwards),
     kernel: unpackGates(heap, at.dw, d, h, H),
@@ -364,6 +487,6 @@ export function wasmTanh(x: Float32Array): Float32Array {
   const n = Math.ceil(x.length / 4) * 4;
   const { at, heap } = layout({ src: n, dst: n });
   heap.set(x, at.src);
-  call('tanhArray', { src: at.src * 4, dst: at.dst * 4, n });
+  call(wasm(), 'tanhArray', { src: at.src * 4, dst: at.dst * 4, n });
   return heap.slice(at.dst, at.dst + x.length);
 }

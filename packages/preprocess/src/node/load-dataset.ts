@@ -1,10 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import type { Dataset, Example } from '../dataset';
+import type { Dataset } from '../dataset';
+import { datasetFormatOf } from '../dataset-text';
 import { LstmkitError } from '../errors';
+import { Collector, indexMap } from './collector';
 import { describeDataHome } from './data-home';
-import { checkLabel, sortLabelNames } from './label-index';
+import { sortLabelNames } from './label-index';
 import {
   type DatasetFormat,
   FILE_ONLY_OPTIONS,
@@ -13,16 +15,13 @@ import {
   resolveLoadOptions,
 } from './load-options';
 import { NAMED_DATASETS, type NamedDataset } from './named-datasets';
-import type { Malformed, RawRecord, RecordOrMalformed } from './raw-record';
+import type { RecordOrMalformed } from './raw-record';
 import { readCsv } from './read-csv';
 import { readFastText } from './read-fasttext';
 import { readFolders } from './read-folders';
-import type { TextEncoding } from './read-lines';
+import { readLines, type TextEncoding } from './read-lines';
 import { readTsv } from './read-tsv';
 import { readChecksums, sha256File } from './sha256';
-
-const LENIENT_HINT =
-  'Fix the record, or load with lenient: true (CLI: --lenient) to skip and count malformed records.';
 
 /**
  * Loads a named dataset (see `namedDatasets`) from the data home, verified against its
@@ -36,51 +35,6 @@ export async function loadDataset(
   const o = resolveLoadOptions(options);
   const named = Object.hasOwn(NAMED_DATASETS, nameOrPath) ? NAMED_DATASETS[nameOrPath] : undefined;
   return named === undefined ? loadPath(nameOrPath, o) : loadNamed(nameOrPath, named, options, o);
-}
-
-class Collector {
-  readonly records: RawRecord[] = [];
-  readonly skipped: Malformed[] = [];
-
-  constructor(
-    private readonly lenient: boolean,
-    private readonly labels: ReadonlyMap<string, number> | undefined,
-  ) {}
-
-  async drain(source: AsyncIterable<RecordOrMalformed>): Promise<void> {
-    for await (const item of source) {
-      const malformed = 'malformed' in item ? item.malformed : checkLabel(item.record, this.labels);
-      if (malformed === undefined) this.records.push((item as { record: RawRecord }).record);
-      else if (this.lenient) this.skipped.push(malformed);
-      else
-        throw new LstmkitError(
-          'INVALID_DATASET_RECORD',
-          `${malformed.file}:${malformed.line}: ${malformed.reason}`,
-          { hint: LENIENT_HINT },
-        );
-    }
-  }
-
-  /** `indexOf` maps a raw label (already checked) to its index in `labelNames`. */
-  toDataset(
-    name: string,
-    labelNames: readonly string[],
-    indexOf: (label: string) => number,
-  ): Dataset {
-    if (this.records.length === 0) {
-      const why =
-        this.skipped.length > 0
-          ? `all ${this.skipped.length} records were malformed`
-          : 'it holds no records';
-      throw new LstmkitError('DATASET_EMPTY', `${name}: no examples (${why})`);
-    }
-    const examples = this.records.map((r): Example => {
-      const example: Example = { text: r.text, label: indexOf(r.label) };
-      if (r.split !== undefined) example.split = r.split;
-      return example;
-    });
-    return { name, examples, labelNames: [...labelNames], skipped: this.skipped };
-  }
 }
 
 async function loadNamed(
@@ -172,10 +126,6 @@ async function loadPath(path: string, o: ResolvedLoadOptions): Promise<Dataset> 
   return collector.toDataset(path, labelNames, (label) => index.get(label) as number);
 }
 
-function indexMap(names: readonly string[]): Map<string, number> {
-  return new Map(names.map((n, i) => [n, i]));
-}
-
 function readFormat(
   format: DatasetFormat,
   path: string,
@@ -185,45 +135,30 @@ function readFormat(
 ): AsyncIterable<RecordOrMalformed> {
   switch (format) {
     case 'tsv':
-      return readTsv(path, encoding, hash);
+      return readTsv(path, readLines(path, encoding, hash));
     case 'fasttext':
-      return readFastText(path, encoding, hash);
+      return readFastText(path, readLines(path, encoding, hash));
     case 'csv':
-      return readCsv(path, encoding, csv ?? { text: 'text', label: 'label' }, hash);
+      return readCsv(
+        path,
+        readLines(path, encoding, hash),
+        csv ?? { text: 'text', label: 'label' },
+      );
     case 'folders':
       return readFolders(path, encoding);
   }
 }
 
 async function detectFormat(path: string): Promise<DatasetFormat> {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.csv') return 'csv';
-  if (ext === '.tsv') return 'tsv';
-  if (ext === '.ft' || ext === '.fasttext') return 'fasttext';
-  if (ext === '.txt') return (await startsWith(path, '__label__')) ? 'fasttext' : 'tsv';
-  throw new LstmkitError(
-    'INVALID_DATASET_FORMAT',
-    `${path}: cannot tell the format from the extension "${ext}"`,
-    {
-      hint: "Pass format: 'tsv' | 'csv' | 'fasttext' | 'folders'.",
-    },
-  );
+  const isTxt = extname(path).toLowerCase() === '.txt';
+  return datasetFormatOf(path, isTxt ? await readHead(path, 12) : '');
 }
 
-async function startsWith(path: string, prefix: string): Promise<boolean> {
+async function readHead(path: string, bytes: number): Promise<string> {
   const handle = await open(path, 'r');
   try {
-    const { buffer, bytesRead } = await handle.read(
-      Buffer.alloc(prefix.length + 3),
-      0,
-      prefix.length + 3,
-      0,
-    );
-    return buffer
-      .subarray(0, bytesRead)
-      .toString('utf8')
-      .replace(/^\ufeff/, '')
-      .startsWith(prefix);
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(bytes), 0, bytes, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
   } finally {
     await handle.close();
   }

@@ -1,8 +1,7 @@
-import type { Hash } from 'node:crypto';
 import { LstmkitError } from '../errors';
 import { CsvRecordParser } from './csv-record-parser';
 import { checkRecord, type RawRecord, type RecordOrMalformed } from './raw-record';
-import { readLines, type TextEncoding } from './read-lines';
+import type { Line } from './read-lines';
 
 export interface CsvColumns {
   text: string;
@@ -16,13 +15,12 @@ const SPLITS = new Set(['train', 'validation', 'test']);
 /** CSV with a header row naming the columns (RFC 4180 quoting, fields may span lines). */
 export async function* readCsv(
   file: string,
-  encoding: TextEncoding,
+  lines: AsyncIterable<Line> | Iterable<Line>,
   columns: CsvColumns,
-  hash?: Hash,
 ): AsyncGenerator<RecordOrMalformed> {
   const parser = new CsvRecordParser();
   let index: { text: number; label: number; split: number; width: number } | undefined;
-  for await (const line of readLines(file, encoding, hash)) {
+  for await (const line of lines) {
     if ('invalid' in line) {
       // The record's remaining lines would be misparsed; fail the whole record where it started.
       const start = parser.pending ? parser.pendingLine : line.number;

@@ -1,6 +1,5 @@
-import type { Hash } from 'node:crypto';
 import { checkRecord, type RecordOrMalformed } from './raw-record';
-import { readLines, type TextEncoding } from './read-lines';
+import type { Line } from './read-lines';
 
 const PREFIX = '__label__';
 const LABEL = /^__label__(\S*)[ \t]?/;
@@ -8,10 +7,9 @@ const LABEL = /^__label__(\S*)[ \t]?/;
 /** `__label__X text` per line; one label per line (multi-label lines are malformed). */
 export async function* readFastText(
   file: string,
-  encoding: TextEncoding,
-  hash?: Hash,
+  lines: AsyncIterable<Line> | Iterable<Line>,
 ): AsyncGenerator<RecordOrMalformed> {
-  for await (const line of readLines(file, encoding, hash)) {
+  for await (const line of lines) {
     const number = line.number;
     if ('invalid' in line) {
       yield { malformed: { file, line: number, reason: line.invalid } };

@@ -1,6 +1,5 @@
-import type { Hash } from 'node:crypto';
 import { checkRecord, type RecordOrMalformed } from './raw-record';
-import { readLines, type TextEncoding } from './read-lines';
+import type { Line } from './read-lines';
 
 /**
  * `text<TAB>label` per line, split on the last tab so the text may contain tabs. Quotes are
@@ -8,10 +7,9 @@ import { readLines, type TextEncoding } from './read-lines';
  */
 export async function* readTsv(
   file: string,
-  encoding: TextEncoding,
-  hash?: Hash,
+  lines: AsyncIterable<Line> | Iterable<Line>,
 ): AsyncGenerator<RecordOrMalformed> {
-  for await (const line of readLines(file, encoding, hash)) {
+  for await (const line of lines) {
     if ('invalid' in line) {
       yield { malformed: { file, line: line.number, reason: line.invalid } };
       continue;
