@@ -38,7 +38,9 @@ export const errorCatalog = {
   ),
   INVALID_DATASET_RECORD: usage('A data record is malformed (the message names file and line).'),
   INVALID_DATASET_SPLIT: usage("A record's split tag is not train, validation or test."),
-  INVALID_INPUT: usage('A /predict request body is not {"input": text or texts}.'),
+  INVALID_INPUT: usage(
+    'A prediction request body (/predict or a protocol route) is not of its shape; the message names the field.',
+  ),
   INVALID_JSON: usage('A request body is not valid JSON.'),
   INVALID_LENGTHS: usage(
     'Length statistics were asked of something other than non-negative numbers.',
@@ -65,12 +67,16 @@ export const errorCatalog = {
   INVALID_VOCABULARY_JSON: usage('A saved vocabulary cannot be read back.'),
   INVALID_VOCABULARY_OPTIONS: usage('Vocabulary options (maxSize, minCount) are out of range.'),
   // Requests the server refuses for their size or type.
+  UNAUTHORIZED: failure('POST /admin/reload without the configured bearer token.', 401),
   NOT_FOUND: failure('No route for this method and path.', 404),
+  MODEL_NOT_FOUND: failure('The server serves no model of that name.', 404),
+  MODEL_VERSION_NOT_FOUND: failure('That version of the model is not loaded.', 404),
   PAYLOAD_TOO_LARGE: failure('The request body is larger than the body limit.', 413),
   TOO_MANY_ITEMS: failure('A /predict request holds more texts than the limit.', 413),
   TEXT_TOO_LONG: failure('A text is longer than the limit.', 413),
   UNSUPPORTED_MEDIA_TYPE: failure('The request body is not application/json.', 415),
   SHUTTING_DOWN: failure('The server is shutting down; retry elsewhere or later.', 503),
+  MODEL_NOT_READY: failure('The model has no loaded version (yet), or it is unloading.', 503),
   // Runtime failures: exit 1, HTTP 500.
   BACKEND_UNAVAILABLE: failure('No requested TensorFlow.js backend could start.'),
   BUNDLE_CORRUPT: failure(
@@ -87,6 +93,9 @@ export const errorCatalog = {
   EMPTY_SPLIT: failure('The recreated test split of the dataset is empty.'),
   INTERNAL: failure('An unexpected server error (logged with its stack).'),
   LABEL_MISMATCH: failure('The data has labels the model does not know.'),
+  MODEL_REPOSITORY_NOT_FOUND: failure(
+    'The model repository (modelsDir, DIR/{name}/{version}/) is not a directory.',
+  ),
   OUTPUT_IN_USE: failure('Another lstmkit process is writing the same output directory.'),
   RESUME_MISMATCH: failure('--resume found a run started with other data or options.'),
   RUN_STATE_CORRUPT: failure('The saved run state (<out>.run) cannot be read.'),

@@ -1,23 +1,23 @@
-import { basename } from 'node:path';
 import cors from '@fastify/cors';
-import {
-  type BackendInfo,
-  Classifier,
-  initBackend,
-  LstmkitError,
-  type Prediction,
-} from '@lstmkit/model';
+import { type BackendInfo, initBackend, LstmkitError } from '@lstmkit/model';
 import * as tf from '@tensorflow/tfjs';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import packageJson from '../package.json' with { type: 'json' };
 import { workerMetricsCollector } from './cluster-metrics.js';
 import { installErrorHandlers } from './error-handler.js';
 import { registerInfoRoutes } from './info-routes.js';
-import { MicroBatcher } from './micro-batcher.js';
+import { bundleModelName, ModelRepository } from './model-repository.js';
 import { openApiDocument } from './openapi.js';
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
 import { registerPredictRoutes } from './predict-routes.js';
-import { createServerMetrics } from './server-metrics.js';
+import { registerProtocols } from './protocols/register.js';
+import { installRequestIds, requestIdOptions } from './request-id.js';
+import { createServerMetrics, modelLabels } from './server-metrics.js';
 import { registerUiRoutes } from './ui-routes.js';
 
 /** Builds the app with the bundle loaded and warmed up; call `listen` (or use `startServer`). */
@@ -35,67 +35,75 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
     return503OnClosing: false,
     // No coercion: {"input": 5} is an error, not the text "5".
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    ...requestIdOptions,
   });
   // The textbook API sends its JSON in a GET body.
   app.addHttpMethod('GET', { hasBody: true, overrideExisting: true });
   // Only JSON bodies: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
 
+  const metrics = createServerMetrics(() => tf.memory().numTensors, options.maxBatchSize);
+  const repository = new ModelRepository({
+    source:
+      options.modelsDir !== undefined
+        ? { kind: 'repository', dir: options.modelsDir, keepVersions: options.modelVersions }
+        : { kind: 'bundle', dir: options.modelDir!, name: bundleModelName(options.modelDir!) },
+    maxBatchSize: options.maxBatchSize,
+    maxWaitMs: options.maxWaitMs,
+    log: app.log,
+    onBatch: (model, size, seconds) => {
+      metrics.batchSize.observe(modelLabels(model), size);
+      metrics.batchDuration.observe(modelLabels(model), seconds);
+    },
+    onLoad: (model, version, result) =>
+      metrics.modelLoads.inc({ model, version: String(version), result }),
+  });
+  metrics.trackModels(repository);
   let backend: BackendInfo;
-  let classifier: Classifier;
   try {
     backend = await initBackend({ log: (line) => app.log.info(line) });
-    // loadBundle's errors name the problem (missing, damaged, an interrupted save).
-    classifier = await Classifier.load(options.modelDir);
-    // The first forward pass allocates and compiles kernels; pay it before the first client.
-    classifier.predict(['warm up']);
+    await repository.start();
   } catch (error) {
+    await repository.close();
     await app.close();
     throw error;
   }
-
-  const metrics = createServerMetrics(() => tf.memory().numTensors, options.maxBatchSize);
-  const batcher = new MicroBatcher<string, Prediction>({
-    maxBatchSize: options.maxBatchSize,
-    maxWaitMs: options.maxWaitMs,
-    // The batcher's size is the model's: what it gathered runs as one call.
-    run: (texts) => classifier.predict(texts, { batchSize: options.maxBatchSize }),
-    onBatch: (size, seconds) => {
-      metrics.batchSize.observe({}, size);
-      metrics.batchDuration.observe({}, seconds);
-    },
-  });
+  repository.watch(options.pollIntervalMs);
   const clusterMetrics = workerMetricsCollector(metrics.registry);
 
   let closing = false;
   app.addHook('onRequest', async () => {
     if (closing) throw new LstmkitError('SHUTTING_DOWN', 'the server is shutting down; retry');
   });
+  app.decorateRequest('servedBy', undefined);
+  installRequestIds(app);
   app.addHook('onResponse', async (request, reply) => {
     // Unmatched URLs share one label so clients cannot grow the metric without bound.
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
-    metrics.requests.inc({ method: request.method, route, status: String(status) });
-    metrics.requestDuration.observe({ route }, reply.elapsedTime / 1000);
+    const served = modelLabels(request.servedBy);
+    metrics.requests.inc({ method: request.method, route, status: String(status), ...served });
+    metrics.requestDuration.observe({ route, ...served }, reply.elapsedTime / 1000);
     request.log.info(
       {
         method: request.method,
         url: request.url,
         statusCode: status,
         responseTime: reply.elapsedTime,
+        requestId: request.id,
+        ...(request.servedBy !== undefined && served),
       },
       'request completed',
     );
   });
   app.addHook('preClose', async () => {
     closing = true;
-    await batcher.flush();
+    await repository.flush();
   });
   app.addHook('onClose', async () => {
-    // Runs after in-flight requests have been answered.
-    await batcher.flush();
+    // Runs after in-flight requests have been answered; retiring answers what is still queued.
+    await repository.close();
     clusterMetrics.detach();
-    classifier.dispose();
   });
 
   if (options.cors !== false) {
@@ -106,12 +114,35 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
   }
   installErrorHandlers(app, options);
 
-  const { bundle } = classifier;
   const limits = { maxItems: options.maxItems, maxTextLength: options.maxTextLength };
-  registerPredictRoutes(app, batcher, limits);
-  registerInfoRoutes(app, {
-    modelInfo: {
-      name: basename(bundle.dir),
+  const classify = (
+    request: FastifyRequest,
+    name: string | undefined,
+    version: string | undefined,
+    texts: string[],
+  ) =>
+    repository.predict(name, version, texts).then((result) => {
+      request.servedBy = result.model;
+      return result;
+    });
+  registerPredictRoutes(
+    app,
+    (request, texts) => classify(request, undefined, undefined, texts),
+    limits,
+  );
+  await registerProtocols(app, {
+    repository,
+    classify,
+    limits,
+    adminToken: options.adminToken,
+    isReady: () => !closing && repository.isReady(),
+  });
+  const modelInfo = () => {
+    const served = repository.resolve(undefined);
+    const { bundle } = served.classifier;
+    return {
+      name: served.name,
+      version: served.version,
       labels: bundle.labelNames,
       sequenceLength: bundle.pipeline.config.sequence.length,
       vocabularySize: bundle.pipeline.vocabulary.size,
@@ -125,11 +156,16 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
       versions: { server: packageJson.version, tfjs: tf.version.tfjs, backend: backend.name },
       limits: { ...limits, bodyLimit: options.bodyLimit },
       batching: { maxBatchSize: options.maxBatchSize, maxWaitMs: options.maxWaitMs },
-    },
+    };
+  };
+  registerInfoRoutes(app, {
+    modelInfo,
+    isReady: () => !closing && repository.isReady(),
     openapi: openApiDocument(limits, packageJson.version),
     collectMetrics: clusterMetrics.collect,
   });
-  if (options.uiDir !== undefined) {
+  // Options allow a page only beside one bundle: it is served the files /predict runs.
+  if (options.uiDir !== undefined && options.modelDir !== undefined) {
     try {
       await registerUiRoutes(app, { uiDir: options.uiDir, modelDir: options.modelDir });
     } catch (error) {

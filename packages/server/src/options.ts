@@ -2,8 +2,16 @@ import { availableParallelism } from 'node:os';
 import { LstmkitError } from '@lstmkit/model';
 
 export interface ServerOptions {
-  /** Bundle directory written by `saveBundle` / the trainer. */
-  modelDir: string;
+  /** Bundle directory written by `saveBundle` / the trainer (this or `modelsDir`). */
+  modelDir?: string;
+  /** Model repository: `{name}/{version}/` bundle directories, TensorFlow Serving's layout. */
+  modelsDir?: string;
+  /** How often the repository is scanned for new, changed and removed models; 0: never. */
+  pollIntervalMs?: number;
+  /** Newest versions of each model kept loaded (requests can pin any of them). */
+  modelVersions?: number;
+  /** Enables `POST /admin/reload` for requests with `Authorization: Bearer <token>`. */
+  adminToken?: string;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -23,12 +31,16 @@ export interface ServerOptions {
   workers?: number;
   /** Fastify logger option: false (silent), true, or pino options. */
   logger?: boolean | object;
-  /** A built web page (apps/web) to serve at `/`, with the bundle at /bundle/; unset: none. */
+  /** A built web page (apps/web) to serve at `/`, with the bundle at /bundle/ (needs modelDir). */
   uiDir?: string;
 }
 
 export interface ResolvedServerOptions {
-  modelDir: string;
+  modelDir?: string;
+  modelsDir?: string;
+  pollIntervalMs: number;
+  modelVersions: number;
+  adminToken?: string;
   host: string;
   port: number;
   maxBatchSize: number;
@@ -43,21 +55,24 @@ export interface ResolvedServerOptions {
 }
 
 /** The one place defaults live; env, flags and library calls all resolve through it. */
-export const serverDefaults: Omit<ResolvedServerOptions, 'modelDir'> = {
-  host: '127.0.0.1',
-  port: 8080,
-  maxBatchSize: 32,
-  // 0: batch what has arrived by the end of this event-loop turn. While a batch runs (it blocks
-  // the loop) requests queue up, so batches grow with load without adding latency at low load.
-  maxWaitMs: 0,
-  maxItems: 256,
-  maxTextLength: 10_000,
-  bodyLimit: 1_048_576,
-  cors: false,
-  workers: 1,
-  logger: false,
-  uiDir: undefined,
-};
+export const serverDefaults: Omit<ResolvedServerOptions, 'modelDir' | 'modelsDir' | 'adminToken'> =
+  {
+    pollIntervalMs: 5000,
+    modelVersions: 1,
+    host: '127.0.0.1',
+    port: 8080,
+    maxBatchSize: 32,
+    // 0: batch what has arrived by the end of this event-loop turn. While a batch runs (it blocks
+    // the loop) requests queue up, so batches grow with load without adding latency at low load.
+    maxWaitMs: 0,
+    maxItems: 256,
+    maxTextLength: 10_000,
+    bodyLimit: 1_048_576,
+    cors: false,
+    workers: 1,
+    logger: false,
+    uiDir: undefined,
+  };
 
 /** Integer options and their allowed ranges. */
 const integerRanges = {
@@ -68,12 +83,19 @@ const integerRanges = {
   maxTextLength: [1, 10_000_000],
   bodyLimit: [1024, 1_073_741_824],
   workers: [0, 1024],
+  pollIntervalMs: [0, 86_400_000],
+  modelVersions: [1, 100],
 } as const satisfies Partial<Record<keyof ServerOptions, readonly [number, number]>>;
 
 type IntegerOption = keyof typeof integerRanges;
 
-const envNames: Record<keyof ServerOptions, string> = {
+/** Every setting's environment variable is `LSTMKIT_` + this; its flag is the kebab-case form. */
+const settingNames: Record<keyof ServerOptions, string> = {
   modelDir: 'MODEL_DIR',
+  modelsDir: 'MODELS_DIR',
+  pollIntervalMs: 'POLL_INTERVAL_MS',
+  modelVersions: 'MODEL_VERSIONS',
+  adminToken: 'ADMIN_TOKEN',
   host: 'HOST',
   port: 'PORT',
   maxBatchSize: 'MAX_BATCH_SIZE',
@@ -87,6 +109,29 @@ const envNames: Record<keyof ServerOptions, string> = {
   uiDir: 'UI_DIR',
 };
 
+export const ENV_PREFIX = 'LSTMKIT_';
+
+/** Unprefixed names read before 0.2; still read, with a deprecation warning, until 0.3. */
+const deprecatedEnvNames = [
+  'MODEL_DIR',
+  'HOST',
+  'WORKERS',
+  'MAX_BATCH_SIZE',
+  'MAX_WAIT_MS',
+  'MAX_ITEMS',
+  'MAX_TEXT_LENGTH',
+  'BODY_LIMIT',
+  'CORS',
+  'LOG_LEVEL',
+];
+
+/** Each setting's flag (`--max-batch-size`) and environment variable (`LSTMKIT_MAX_BATCH_SIZE`). */
+export const serverSettings = Object.entries(settingNames).map(([option, name]) => ({
+  option: option as keyof ServerOptions,
+  flag: name.toLowerCase().replaceAll('_', '-'),
+  env: `${ENV_PREFIX}${name}`,
+}));
+
 function invalid(message: string, hint?: string): LstmkitError {
   return new LstmkitError('INVALID_OPTION', message, hint === undefined ? undefined : { hint });
 }
@@ -99,18 +144,30 @@ function isPlainObject(value: unknown): value is object {
 export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
   if (!isPlainObject(options)) throw invalid('server options must be an object');
   for (const key of Object.keys(options)) {
-    if (!(key in envNames)) throw invalid(`unknown server option "${key}"`);
+    if (!(key in settingNames)) throw invalid(`unknown server option "${key}"`);
   }
   const resolved: ResolvedServerOptions = { ...serverDefaults, modelDir: options.modelDir };
   for (const [key, value] of Object.entries(options)) {
     if (value !== undefined) Object.assign(resolved, { [key]: value });
   }
 
-  if (typeof resolved.modelDir !== 'string' || resolved.modelDir.trim() === '') {
+  const given = (value: unknown) => value !== undefined && value !== '';
+  if (given(resolved.modelDir) === given(resolved.modelsDir)) {
     throw invalid(
-      'modelDir must be a non-empty path to a model bundle',
-      'set MODEL_DIR or --model-dir',
+      given(resolved.modelDir)
+        ? 'set modelDir (one bundle) or modelsDir (a model repository), not both'
+        : 'modelDir must be a non-empty path to a model bundle (or modelsDir to a model repository)',
+      'set LSTMKIT_MODEL_DIR / --model-dir, or LSTMKIT_MODELS_DIR / --models-dir',
     );
+  }
+  if (given(resolved.uiDir) && !given(resolved.modelDir)) {
+    throw invalid('uiDir serves the page beside one bundle: set modelDir, not modelsDir');
+  }
+  for (const key of ['modelDir', 'modelsDir', 'adminToken', 'uiDir'] as const) {
+    const value = resolved[key];
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+      throw invalid(`${key} must be a non-empty string`);
+    }
   }
   if (typeof resolved.host !== 'string' || resolved.host === '') {
     throw invalid('host must be a non-empty string');
@@ -131,12 +188,6 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     (typeof resolved.cors !== 'string' || resolved.cors === '')
   ) {
     throw invalid('cors must be a boolean or a non-empty origin string');
-  }
-  if (
-    resolved.uiDir !== undefined &&
-    (typeof resolved.uiDir !== 'string' || resolved.uiDir.trim() === '')
-  ) {
-    throw invalid('uiDir must be a non-empty path to a built page');
   }
   if (typeof resolved.logger !== 'boolean' && !isPlainObject(resolved.logger)) {
     throw invalid('logger must be a boolean or a pino options object');
@@ -163,28 +214,52 @@ function parseCors(raw: string): boolean | string {
 }
 
 /**
- * Reads options from environment variables (MODEL_DIR, PORT, HOST, WORKERS, MAX_BATCH_SIZE,
- * MAX_WAIT_MS, MAX_ITEMS, MAX_TEXT_LENGTH, BODY_LIMIT, CORS, LOG_LEVEL, UI_DIR). Unset variables take
- * the defaults, except HOST, which defaults to 0.0.0.0: env-configured servers run in
- * containers and PaaS dynos, where loopback is unreachable.
+ * Reads options from `LSTMKIT_*` environment variables (`serverSettings` lists them). Unset
+ * variables take the defaults, except the host, which defaults to 0.0.0.0: env-configured
+ * servers run in containers and PaaS dynos, where loopback is unreachable. `PORT`, which PaaS
+ * platforms set, is read when `LSTMKIT_PORT` is not; the other pre-0.2 names (`MODEL_DIR`,
+ * `WORKERS`, ...) still work with a deprecation warning.
  */
-export function serverOptionsFromEnv(env: Record<string, string | undefined>): ServerOptions {
-  const read = (key: keyof ServerOptions): string | undefined => {
-    const raw = env[envNames[key]];
-    return raw === undefined || raw.trim() === '' ? undefined : raw;
-  };
-  const options: ServerOptions = {
-    modelDir: read('modelDir') ?? '',
-    host: read('host') ?? '0.0.0.0',
-    logger: { level: read('logger') ?? 'info' },
-  };
-  for (const key of Object.keys(integerRanges) as IntegerOption[]) {
-    const raw = read(key);
-    if (raw !== undefined) options[key] = parseInteger(envNames[key], raw);
+export function serverOptionsFromEnv(
+  env: Record<string, string | undefined>,
+  warn: (message: string) => void = (message) =>
+    process.emitWarning(message, { type: 'DeprecationWarning', code: 'LSTMKIT_ENV' }),
+): ServerOptions {
+  const values: Partial<Record<keyof ServerOptions, string>> = {};
+  for (const [key, name] of Object.entries(settingNames) as [keyof ServerOptions, string][]) {
+    const value = nonEmpty(env[`${ENV_PREFIX}${name}`]);
+    const legacy = nonEmpty(env[name]);
+    if (value !== undefined) {
+      values[key] = value;
+    } else if (legacy !== undefined && name === 'PORT') {
+      values[key] = legacy;
+    } else if (legacy !== undefined && deprecatedEnvNames.includes(name)) {
+      warn(`${name} is deprecated; set ${ENV_PREFIX}${name} instead (read until 0.3)`);
+      values[key] = legacy;
+    }
   }
-  const cors = read('cors');
-  if (cors !== undefined) options.cors = parseCors(cors);
-  const uiDir = read('uiDir');
-  if (uiDir !== undefined) options.uiDir = uiDir;
+  return {
+    host: '0.0.0.0',
+    ...serverOptionsFromStrings(values),
+    logger: { level: values.logger ?? 'info' },
+  };
+}
+
+const nonEmpty = (raw: string | undefined) =>
+  raw === undefined || raw.trim() === '' ? undefined : raw;
+
+/** Parses settings given as text (environment variables, command-line flags). */
+export function serverOptionsFromStrings(
+  values: Partial<Record<keyof ServerOptions, string>>,
+): ServerOptions {
+  const options: ServerOptions = {};
+  for (const [key, raw] of Object.entries(values) as [keyof ServerOptions, string][]) {
+    if (raw === undefined) continue;
+    const name = `${ENV_PREFIX}${settingNames[key]}`;
+    if (key in integerRanges) options[key as IntegerOption] = parseInteger(name, raw);
+    else if (key === 'cors') options.cors = parseCors(raw);
+    else if (key === 'logger') options.logger = { level: raw.trim() };
+    else options[key as 'modelDir' | 'modelsDir' | 'adminToken' | 'host' | 'uiDir'] = raw;
+  }
   return options;
 }

@@ -32,12 +32,24 @@ export function postPredictBodySchema(limits: InputLimits) {
           { type: 'array', minItems: 1, maxItems: limits.maxItems, items: textSchema(limits) },
         ],
       },
+      // Checked by the route (a positive integer or null), with a message naming it.
+      top_k: { description: 'Return only the k most probable classes in scores.' },
     },
     additionalProperties: false,
   } as const;
 }
 
 const probability = { type: 'number', minimum: 0, maximum: 1 } as const;
+
+/** Classes with their probabilities, most probable first (the Hugging Face shape). */
+export const labelScoresSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['label', 'score'],
+    properties: { label: { type: 'string' }, score: probability },
+  },
+} as const;
 
 export const getPredictResponseSchema = {
   type: 'object',
@@ -49,15 +61,16 @@ export const postPredictResponseSchema = {
   anyOf: [
     {
       type: 'object',
-      required: ['response', 'label'],
-      properties: { response: probability, label: { type: 'string' } },
+      required: ['response', 'label', 'scores'],
+      properties: { response: probability, label: { type: 'string' }, scores: labelScoresSchema },
     },
     {
       type: 'object',
-      required: ['response', 'labels'],
+      required: ['response', 'labels', 'scores'],
       properties: {
         response: { type: 'array', items: probability },
         labels: { type: 'array', items: { type: 'string' } },
+        scores: { type: 'array', items: labelScoresSchema },
       },
     },
   ],

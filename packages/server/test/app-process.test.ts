@@ -53,7 +53,13 @@ interface Child {
 
 function startApp(env: Record<string, string>): Child {
   const child = spawn(process.execPath, [app], {
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH,
+      LSTMKIT_HOST: '127.0.0.1',
+      LSTMKIT_PORT: '0',
+      LSTMKIT_LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -97,16 +103,27 @@ const urlOf = (line: Record<string, unknown>) =>
 
 describe('apps/server as a process', () => {
   it('finishes the in-flight request on SIGTERM, then exits 0', async () => {
-    const child = startApp({ MODEL_DIR: modelDir, MAX_BATCH_SIZE: '64', MAX_WAIT_MS: '3000' });
+    const child = startApp({
+      LSTMKIT_MODEL_DIR: modelDir,
+      LSTMKIT_MAX_BATCH_SIZE: '64',
+      LSTMKIT_MAX_WAIT_MS: '3000',
+    });
     const url = urlOf(await child.waitFor(/^Server listening at/));
     // Waits up to 3 s in the batcher for company: in flight when the signal lands.
-    const pending = jsonRequest(url, 'POST', '/predict', { input: 'great fun' });
+    const pending = request(url, {
+      method: 'POST',
+      path: '/predict',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'client-id-42' },
+      body: JSON.stringify({ input: 'great fun' }),
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
     child.process.kill('SIGTERM');
     const res = await pending;
     expect(res.status).toBe(200);
     expect(res.json.label).toBe('positive');
+    expect(res.headers['x-request-id']).toBe('client-id-42');
     expect(await child.exit).toBe(0);
+    expect(child.stderr()).not.toContain('DeprecationWarning');
     await expect(request(url, { path: '/health' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     // Structured request logs from pino.
     const completed = child.lines
@@ -117,11 +134,15 @@ describe('apps/server as a process', () => {
       method: 'POST',
       url: '/predict',
       statusCode: 200,
+      requestId: 'client-id-42',
+      model: 'tiny',
+      version: '1',
     });
     expect(typeof completed.responseTime).toBe('number');
   });
 
   it('with WORKERS=2 serves from two processes on one port and merges their metrics', async () => {
+    // The pre-0.2 names still work, with a warning.
     const child = startApp({ MODEL_DIR: modelDir, WORKERS: '2' });
     const url = urlOf(await child.waitFor(/^cluster listening/));
     try {
@@ -134,7 +155,7 @@ describe('apps/server as a process', () => {
       );
       const metrics = (await request(url, { path: '/metrics' })).text;
       expect(metrics).toContain(
-        'lstmkit_http_requests_total{method="POST",route="/predict",status="200"} 12\n',
+        'lstmkit_http_requests_total{method="POST",route="/predict",status="200",model="tiny",version="1"} 12\n',
       );
       const pids = new Set(
         child.lines
@@ -148,10 +169,14 @@ describe('apps/server as a process', () => {
       child.process.kill('SIGTERM');
     }
     expect(await child.exit).toBe(0);
+    expect(child.stderr()).toContain(
+      'DeprecationWarning: MODEL_DIR is deprecated; set LSTMKIT_MODEL_DIR instead',
+    );
+    expect(child.stderr()).toContain('WORKERS is deprecated; set LSTMKIT_WORKERS instead');
   });
 
   it('exits 1 with the error code and a hint when the bundle is missing', async () => {
-    const child = startApp({ MODEL_DIR: '/nonexistent/bundle' });
+    const child = startApp({ LSTMKIT_MODEL_DIR: '/nonexistent/bundle' });
     expect(await child.exit).toBe(1);
     expect(child.stderr()).toContain(
       'error BUNDLE_NOT_FOUND: No model bundle directory at /nonexistent/bundle',
