@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A model repository on disk: `{name}/{version}/` copies of bundles. */
-export async function makeRepository(
-  layout: Record<string, Record<number, string>>,
-): Promise<{
+export async function makeRepository(layout: Record<string, Record<number, string>>): Promise<{
   dir: string;
   add: (name: string, version: number, bundle: string) => Promise<void>;
   remove: () => Promise<void>;
