@@ -102,6 +102,7 @@ describe('serverOptionsFromEnv', () => {
       option: 'maxBatchSize',
       flag: 'max-batch-size',
       env: 'LSTMKIT_MAX_BATCH_SIZE',
+      description: 'most texts per forward pass (1: no micro-batching)',
     });
     expect(serverSettings.map((s) => s.option).sort()).toEqual(
       [...Object.keys(serverDefaults), 'modelDir', 'modelsDir', 'adminToken'].sort(),

@@ -89,25 +89,31 @@ const integerRanges = {
 
 type IntegerOption = keyof typeof integerRanges;
 
-/** Every setting's environment variable is `LSTMKIT_` + this; its flag is the kebab-case form. */
-const settingNames: Record<keyof ServerOptions, string> = {
-  modelDir: 'MODEL_DIR',
-  modelsDir: 'MODELS_DIR',
-  pollIntervalMs: 'POLL_INTERVAL_MS',
-  modelVersions: 'MODEL_VERSIONS',
-  adminToken: 'ADMIN_TOKEN',
-  host: 'HOST',
-  port: 'PORT',
-  maxBatchSize: 'MAX_BATCH_SIZE',
-  maxWaitMs: 'MAX_WAIT_MS',
-  maxItems: 'MAX_ITEMS',
-  maxTextLength: 'MAX_TEXT_LENGTH',
-  bodyLimit: 'BODY_LIMIT',
-  cors: 'CORS',
-  workers: 'WORKERS',
-  logger: 'LOG_LEVEL',
-  uiDir: 'UI_DIR',
+/**
+ * Every setting's environment variable is `LSTMKIT_` + its name; its flag is the name in
+ * kebab case (`--max-batch-size`); the description is the flag's help.
+ */
+const settingTable: Record<keyof ServerOptions, [name: string, description: string]> = {
+  modelDir: ['MODEL_DIR', 'model bundle directory (written by lstmkit train)'],
+  modelsDir: ['MODELS_DIR', 'model repository: DIR/{name}/{version}/ bundles'],
+  pollIntervalMs: ['POLL_INTERVAL_MS', 'scan the model repository every N ms (0: never)'],
+  modelVersions: ['MODEL_VERSIONS', 'newest versions of each model kept loaded'],
+  adminToken: ['ADMIN_TOKEN', 'enable POST /admin/reload for this bearer token'],
+  host: ['HOST', 'address to bind (0.0.0.0 for every interface)'],
+  port: ['PORT', 'port to listen on (0: any free port)'],
+  maxBatchSize: ['MAX_BATCH_SIZE', 'most texts per forward pass (1: no micro-batching)'],
+  maxWaitMs: ['MAX_WAIT_MS', 'how long a queued text waits for company'],
+  maxItems: ['MAX_ITEMS', 'most texts per request'],
+  maxTextLength: ['MAX_TEXT_LENGTH', 'most characters per text'],
+  bodyLimit: ['BODY_LIMIT', 'most bytes per request body'],
+  cors: ['CORS', 'allow cross-origin requests: true, or origins (comma-separated)'],
+  workers: ['WORKERS', 'worker processes (0: one per core)'],
+  logger: ['LOG_LEVEL', 'log level of the JSON access log (info, warn, ...)'],
+  uiDir: ['UI_DIR', 'a built web page (apps/web) to serve at / beside one bundle'],
 };
+const settingNames = Object.fromEntries(
+  Object.entries(settingTable).map(([key, [name]]) => [key, name]),
+) as Record<keyof ServerOptions, string>;
 
 export const ENV_PREFIX = 'LSTMKIT_';
 
@@ -126,10 +132,11 @@ const deprecatedEnvNames = [
 ];
 
 /** Each setting's flag (`--max-batch-size`) and environment variable (`LSTMKIT_MAX_BATCH_SIZE`). */
-export const serverSettings = Object.entries(settingNames).map(([option, name]) => ({
+export const serverSettings = Object.entries(settingTable).map(([option, [name, description]]) => ({
   option: option as keyof ServerOptions,
   flag: name.toLowerCase().replaceAll('_', '-'),
   env: `${ENV_PREFIX}${name}`,
+  description,
 }));
 
 function invalid(message: string, hint?: string): LstmkitError {
