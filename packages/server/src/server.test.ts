@@ -340,7 +340,7 @@ describe('operations endpoints', () => {
   it('GET /openapi.json is an OpenAPI 3.1 document of the routes', async () => {
     const res = await request(url, { path: '/openapi.json' });
     expect(res.json.openapi).toBe('3.1.0');
-    expect(Object.keys(res.json.paths)).toEqual([
+    expect(Object.keys(res.json.paths).slice(0, 6)).toEqual([
       '/predict',
       '/health',
       '/ready',
@@ -348,6 +348,33 @@ describe('operations endpoints', () => {
       '/metrics',
       '/openapi.json',
     ]);
+    expect(Object.keys(res.json.paths)).toEqual(
+      expect.arrayContaining([
+        '/v2/models/{name}/versions/{version}/infer',
+        '/v1/models/{name}:predict',
+        '/v1/models/{name}/versions/{version}:classify',
+        '/v1/models/{name}/metadata',
+        '/models/{name}',
+        '/',
+        '/admin/reload',
+      ]),
+    );
+    // Every documented operation is a route (the admin route exists only with a token).
+    for (const [path, item] of Object.entries(res.json.paths)) {
+      for (const method of Object.keys(item as object)) {
+        if (path === '/admin/reload') continue;
+        const concrete = path.replace('{name}', 'tiny').replace('{version}', '1');
+        const answer = await request(url, {
+          method: method.toUpperCase(),
+          path: concrete,
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
+        const error = answer.json?.error;
+        const message = typeof error === 'string' ? error : (error?.message ?? '');
+        expect(message, `${method} ${path}`).not.toMatch(/^no (TensorFlow Serving )?route for/);
+      }
+    }
     expect(
       res.json.paths['/predict'].post.requestBody.content['application/json'].schema.properties
         .input.oneOf[1].maxItems,
