@@ -76,6 +76,11 @@ describe('deploy/kubernetes', () => {
     expect(volume.persistentVolumeClaim.claimName).toBe(
       manifests.PersistentVolumeClaim.metadata.name,
     );
+    // The image sets LSTMKIT_MODEL_DIR=/model (apps/server/Dockerfile); both set is an error.
+    expect(readFileSync(`${dir}../../apps/server/Dockerfile`, 'utf8')).toContain(
+      'LSTMKIT_MODEL_DIR=/model',
+    );
+    expect(env.LSTMKIT_MODEL_DIR).toBe('');
     expect(Number(env.LSTMKIT_POLL_INTERVAL_MS)).toBeGreaterThan(0);
     expect(serverDefaults.pollIntervalMs).toBeGreaterThan(0);
   });
