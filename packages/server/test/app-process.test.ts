@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse } from 'yaml';
 import { jsonRequest, request } from '../src/__fixtures__/http.js';
+import { makeRepository } from '../src/__fixtures__/repository.js';
 
 const modelDir = inject('bundleDir');
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -173,6 +176,33 @@ describe('apps/server as a process', () => {
       'DeprecationWarning: MODEL_DIR is deprecated; set LSTMKIT_MODEL_DIR instead',
     );
     expect(child.stderr()).toContain('WORKERS is deprecated; set LSTMKIT_WORKERS instead');
+  });
+
+  it('starts with the Kubernetes Deployment environment over the image defaults', async () => {
+    const models = await makeRepository({ sentiment: { 1: modelDir } });
+    // biome-ignore lint/suspicious/noExplicitAny: the manifest is read field by field
+    const deployment: any = parse(readFileSync(`${repo}deploy/kubernetes/deployment.yaml`, 'utf8'));
+    const env: Record<string, string> = { LSTMKIT_MODEL_DIR: '/model' }; // the image's ENV
+    for (const e of deployment.spec.template.spec.containers[0].env) {
+      if (typeof e.value === 'string') env[e.name] = e.value;
+    }
+    // Loopback and a free port here; the repository where the volume would be.
+    Object.assign(env, {
+      LSTMKIT_MODELS_DIR: models.dir,
+      LSTMKIT_HOST: '127.0.0.1',
+      LSTMKIT_PORT: '0',
+    });
+    const child = startApp(env);
+    try {
+      const url = urlOf(await child.waitFor(/^Server listening at/));
+      expect((await request(url, { path: '/v2/health/live' })).status).toBe(200);
+      expect((await request(url, { path: '/v2/health/ready' })).json).toEqual({ ready: true });
+      expect((await request(url, { path: '/v2/models/sentiment/ready' })).status).toBe(200);
+    } finally {
+      child.process.kill('SIGTERM');
+      await child.exit;
+      await models.remove();
+    }
   });
 
   it('exits 1 with the error code and a hint when the bundle is missing', async () => {
