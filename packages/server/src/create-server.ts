@@ -29,7 +29,10 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
   const app = Fastify({
     logger: options.logger as FastifyServerOptions['logger'],
     // One line per request, written in onResponse, instead of fastify's two.
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'requestId',
+    }),
     bodyLimit: options.bodyLimit,
     // Our onRequest hook answers 503 in our error shape instead.
     return503OnClosing: false,
@@ -90,7 +93,6 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
         url: request.url,
         statusCode: status,
         responseTime: reply.elapsedTime,
-        requestId: request.id,
         ...(request.servedBy !== undefined && served),
       },
       'request completed',

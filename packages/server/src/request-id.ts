@@ -10,7 +10,6 @@ const ACCEPTED_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 /** A client's (or gateway's) `x-request-id` is kept when it is sane; otherwise a UUID. */
 export const requestIdOptions = {
   requestIdHeader: false as const,
-  requestIdLogLabel: 'requestId',
   genReqId: (request: IncomingMessage): string => {
     const given = request.headers[REQUEST_ID_HEADER];
     return typeof given === 'string' && ACCEPTED_ID.test(given) ? given : randomUUID();
