@@ -23,7 +23,7 @@ function operation(method: string, path: string) {
     const pattern = template
       .replace(/\$\{MODEL_NAME\}/g, '[^/]+')
       // The spec writes the version as required; the prose makes it optional.
-      .replace('/versions/${MODEL_VERSION}', '(?:/versions/[^/]+)?')
+      .replace(/\/versions\/\$\{MODEL_VERSION\}/, '(?:/versions/[^/]+)?')
       .replace(/\/$/, '/?');
     // biome-ignore lint/suspicious/noExplicitAny: see above
     const op = (item as any)[method.toLowerCase()];
