@@ -229,8 +229,7 @@ function parseCors(raw: string): boolean | string {
  */
 export function serverOptionsFromEnv(
   env: Record<string, string | undefined>,
-  warn: (message: string) => void = (message) =>
-    process.emitWarning(message, 'DeprecationWarning'),
+  warn: (message: string) => void = (message) => process.emitWarning(message, 'DeprecationWarning'),
 ): ServerOptions {
   const values: Partial<Record<keyof ServerOptions, string>> = {};
   for (const [key, name] of Object.entries(settingNames) as [keyof ServerOptions, string][]) {
