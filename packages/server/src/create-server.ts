@@ -20,7 +20,7 @@ import { installRequestIds, requestIdOptions } from './request-id.js';
 import { createServerMetrics, modelLabels } from './server-metrics.js';
 import { registerUiRoutes } from './ui-routes.js';
 
-/** Builds the app with the bundle loaded and warmed up; call `listen` (or use `startServer`). */
+/** Builds the app with its models loaded and warmed up; call `listen` (or use `startServer`). */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   return buildServer(resolveServerOptions(options));
 }
