@@ -37,7 +37,9 @@ try {
     process.exit(0);
   }
   const fromFlags = Object.fromEntries(
-    serverSettings.filter((s) => values[s.flag] !== undefined).map((s) => [s.option, values[s.flag]]),
+    serverSettings
+      .filter((s) => values[s.flag] !== undefined)
+      .map((s) => [s.option, values[s.flag]]),
   );
   // A model named by flag replaces, rather than joins, one named in the environment.
   const fromEnv = serverOptionsFromEnv(process.env);

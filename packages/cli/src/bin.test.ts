@@ -210,6 +210,15 @@ describe('lstmkit (built bin)', () => {
       expect(rows[0]).toMatchObject({ label: expect.any(String), probability: expect.any(Number) });
       expect(rows[0].probabilities).toHaveLength(2);
 
+      expect(rows.map((row) => row.knownTokens)).toEqual([0, 0, 0, 0]);
+
+      // Nothing the model knows: the same answer shape, flagged (as the server's knownTokens: 0).
+      const unknown = await runBin(['predict', '--model', out, '👍 !!!', 'the film']);
+      expect(unknown.code).toBe(0);
+      const [flagged, known] = unknown.stdout.trimEnd().split('\n');
+      expect(flagged).toMatch(/^(pos|neg)\s+0\.\d{3} {2}\(no known tokens\) {2}👍 !!!$/);
+      expect(known).not.toContain('no known tokens');
+
       const stdin = await runBin(['predict', '--model', out], { input: 'nice phone\nbad phone\n' });
       expect(stdin.code).toBe(0);
       expect(stdin.stdout.trimEnd().split('\n')).toHaveLength(2);

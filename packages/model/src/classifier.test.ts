@@ -73,6 +73,15 @@ describe('Classifier', () => {
     classifier.dispose();
   });
 
+  it('counts the known tokens of each text; 0 when nothing is in the vocabulary', async () => {
+    const classifier = await Classifier.load(binaryDir);
+    const counts = classifier
+      .predict(['good and great', 'good zzzunseen', '👍👍', '!!!', '\u200b', '\u0000', ''])
+      .map((p) => p.knownTokens);
+    expect(counts).toEqual([3, 1, 0, 0, 0, 0, 0]);
+    classifier.dispose();
+  });
+
   it('keeps tf.memory().numTensors flat across repeated predict calls', async () => {
     const classifier = await Classifier.load(binaryDir);
     classifier.predict(sentences);

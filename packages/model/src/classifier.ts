@@ -1,4 +1,4 @@
-import { LstmkitError } from '@lstmkit/preprocess';
+import { type EncodedBatch, LstmkitError } from '@lstmkit/preprocess';
 import { type Bundle, loadBundle } from './bundle';
 import { inferenceDefaults } from './config';
 import { decideClass, decisionDefaults } from './decision';
@@ -10,6 +10,11 @@ export interface Prediction {
   /** Binary: P(labelNames[1]); otherwise the top class's probability. */
   probability: number;
   probabilities: number[];
+  /**
+   * Tokens of the text (as far as the model reads it) found in the vocabulary. 0 means nothing
+   * to classify (emoji, punctuation or unseen words only): the answer is the model's prior.
+   */
+  knownTokens: number;
 }
 
 export interface PredictOptions {
@@ -42,11 +47,13 @@ export class Classifier {
     const batchSize = checkBatchSize(options.batchSize ?? inferenceDefaults.batchSize);
     if (texts.length === 0) return [];
     const { model, pipeline } = this.bundle;
-    const probabilities = predictProbabilities(model, pipeline.encodeBatch(texts), {
+    const encoded = pipeline.encodeBatch(texts);
+    const probabilities = predictProbabilities(model, encoded, {
       padId: pipeline.vocabulary.padId,
       batchSize,
     });
-    return probabilities.map((row) => this.toPrediction(row));
+    const known = knownTokenCounts(encoded, pipeline.vocabulary.unkId);
+    return probabilities.map((row, i) => this.toPrediction(row, known[i]!));
   }
 
   dispose(): void {
@@ -55,7 +62,7 @@ export class Classifier {
     this.bundle.model.dispose();
   }
 
-  private toPrediction(probabilities: number[]): Prediction {
+  private toPrediction(probabilities: number[], knownTokens: number): Prediction {
     const binary = probabilities.length === 2;
     const labelIndex = decideClass(probabilities, this.threshold);
     return {
@@ -63,6 +70,17 @@ export class Classifier {
       labelIndex,
       probability: binary ? probabilities[1]! : probabilities[labelIndex]!,
       probabilities,
+      knownTokens,
     };
   }
+}
+
+/** Ids above unk's in each row: padding is 0 and unk 1. */
+function knownTokenCounts(batch: EncodedBatch, unkId: number): Int32Array {
+  const [rows, length] = batch.shape;
+  const counts = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    for (let c = r * length; c < (r + 1) * length; c++) if (batch.data[c]! > unkId) counts[r]! += 1;
+  }
+  return counts;
 }

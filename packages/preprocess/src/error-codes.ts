@@ -71,11 +71,22 @@ export const errorCatalog = {
   NOT_FOUND: failure('No route for this method and path.', 404),
   MODEL_NOT_FOUND: failure('The server serves no model of that name.', 404),
   MODEL_VERSION_NOT_FOUND: failure('That version of the model is not loaded.', 404),
+  REQUEST_TIMEOUT: failure(
+    'A request did not arrive in time (headersTimeoutMs, requestTimeoutMs); the connection is closed.',
+    408,
+  ),
   PAYLOAD_TOO_LARGE: failure('The request body is larger than the body limit.', 413),
   TOO_MANY_ITEMS: failure('A /predict request holds more texts than the limit.', 413),
   TEXT_TOO_LONG: failure('A text is longer than the limit.', 413),
-  UNSUPPORTED_MEDIA_TYPE: failure('The request body is not application/json.', 415),
-  SHUTTING_DOWN: failure('The server is shutting down; retry elsewhere or later.', 503),
+  UNSUPPORTED_MEDIA_TYPE: failure(
+    'The request body is not UTF-8 application/json, plain or gzip-encoded.',
+    415,
+  ),
+  HEADERS_TOO_LARGE: failure('The request headers are larger than the server accepts.', 431),
+  QUEUE_FULL: failure(
+    'maxQueuedTexts texts already wait for the model; retry after the Retry-After seconds.',
+    503,
+  ),
   MODEL_NOT_READY: failure('The model has no loaded version (yet), or it is unloading.', 503),
   // Runtime failures: exit 1, HTTP 500.
   BACKEND_UNAVAILABLE: failure('No requested TensorFlow.js backend could start.'),

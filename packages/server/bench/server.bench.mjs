@@ -4,87 +4,17 @@
 // autocannon for a few seconds per scenario, with and without micro-batching, through the
 // standard protocols, and through a hot reload (a new model version copied into the repository
 // halfway through the run). Writes bench-results/server.json and prints a Markdown table.
-import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createModel, initBackend, modelPresets, saveBundle } from '@lstmkit/model';
-import { createRng, pipelinePresets, TextPipeline } from '@lstmkit/preprocess';
 import autocannon from 'autocannon';
+import { buildBundle, sentences, startApp } from './bench-app.mjs';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 // A regular expression selecting scenarios by name, e.g. BENCH_ONLY='32 connections'.
 const only = new RegExp(process.env.BENCH_ONLY ?? '');
-const app = fileURLToPath(new URL('../../../apps/server/index.mjs', import.meta.url));
 const resultsDir = fileURLToPath(new URL('../bench-results/', import.meta.url));
-
-const words =
-  'the a film movie was is really very not good great bad awful plot acting story fun boring love hate music ending characters script and but i it this'.split(
-    ' ',
-  );
-const rng = createRng(1);
-const sentence = () =>
-  Array.from(
-    { length: 4 + Math.floor(rng() * 16) },
-    () => words[Math.floor(rng() * words.length)],
-  ).join(' ');
-const sentences = Array.from({ length: 64 }, sentence);
-
-async function buildBundle(dir) {
-  await initBackend({ log: () => {} });
-  const { model: preset } = modelPresets.textbook;
-  const pipeline = TextPipeline.fit(sentences, pipelinePresets.textbook);
-  const modelConfig = { ...preset, vocabSize: pipeline.vocabulary.size, numClasses: 2, seed: 1 };
-  const model = createModel(modelConfig);
-  await saveBundle(dir, { model, pipeline, labelNames: ['negative', 'positive'], modelConfig });
-  model.dispose();
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function startApp(env) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [app], {
-    env: {
-      ...process.env,
-      LSTMKIT_HOST: '127.0.0.1',
-      LSTMKIT_PORT: String(port),
-      LSTMKIT_LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
-    const ready = await fetch(`${url}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready)
-      return {
-        url,
-        stop: () => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')),
-      };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('server did not become ready in 30 s');
-}
 
 const post = (path, body) => ({
   method: 'POST',

@@ -57,18 +57,27 @@ export function workerMetricsCollector(registry: Registry): {
   };
 }
 
+export interface ClusterMetrics {
+  /** Handles a worker's metrics message. */
+  onMessage: (worker: Worker, message: unknown) => void;
+  /** Keeps the counters of a worker that exited, so merged counters never go backwards. */
+  retire: (worker: Worker) => void;
+}
+
 /** In the primary: answers workers' metrics requests with the merged snapshot of all workers. */
-export function serveClusterMetrics(
-  workers: () => Worker[],
-): (worker: Worker, message: unknown) => void {
+export function serveClusterMetrics(workers: () => Worker[]): ClusterMetrics {
   let nextCollection = 0;
   const collections = new Map<
     number,
     { snapshots: MetricFamily[][]; expected: number; done: () => void }
   >();
-  return (worker, message) => {
+  // The newest snapshot from each live worker, and the sum of the counters of exited ones.
+  const latest = new Map<Worker, MetricFamily[]>();
+  let retired: MetricFamily[] = [];
+  const onMessage = (worker: Worker, message: unknown) => {
     if (!isMetricsMessage(message)) return;
     if (message.type === SNAPSHOT) {
+      latest.set(worker, message.families ?? []);
       const collection = collections.get(message.id);
       if (collection === undefined) return;
       collection.snapshots.push(message.families ?? []);
@@ -83,11 +92,21 @@ export function serveClusterMetrics(
       clearTimeout(timer);
       collections.delete(id);
       if (worker.isConnected()) {
-        worker.send({ type: MERGED, id: message.id, families: mergeSnapshots(snapshots) });
+        const families = mergeSnapshots([...snapshots, retired]);
+        worker.send({ type: MERGED, id: message.id, families });
       }
     };
     const timer = setTimeout(done, TIMEOUT_MS / 2);
     collections.set(id, { snapshots, expected: live.length, done });
     for (const w of live) w.send({ type: COLLECT, id });
   };
+  const retire = (worker: Worker) => {
+    const last = latest.get(worker);
+    latest.delete(worker);
+    if (last === undefined) return;
+    // Gauges describe a live process; counters and histograms are history to keep.
+    const history = last.filter((family) => family.type !== 'gauge');
+    retired = mergeSnapshots([retired, history]);
+  };
+  return { onMessage, retire };
 }

@@ -8,8 +8,10 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import packageJson from '../package.json' with { type: 'json' };
+import { installBodyEncoding } from './body-encoding.js';
 import { workerMetricsCollector } from './cluster-metrics.js';
-import { installErrorHandlers } from './error-handler.js';
+import { drainOnClose } from './drain.js';
+import { clientErrorHandler, installErrorHandlers } from './error-handler.js';
 import { registerInfoRoutes } from './info-routes.js';
 import { bundleModelName, ModelRepository } from './model-repository.js';
 import { openApiDocument } from './openapi.js';
@@ -26,6 +28,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 }
 
 export async function buildServer(options: ResolvedServerOptions): Promise<FastifyInstance> {
+  const metrics = createServerMetrics(
+    { numTensors: () => tf.memory().numTensors, queuedTexts: () => repository.queuedTexts },
+    options.maxBatchSize,
+  );
   const app = Fastify({
     logger: options.logger as FastifyServerOptions['logger'],
     // One line per request, written in onResponse, instead of fastify's two.
@@ -34,18 +40,28 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
       requestIdLogLabel: 'requestId',
     }),
     bodyLimit: options.bodyLimit,
-    // Our onRequest hook answers 503 in our error shape instead.
+    // Requests that arrive while draining are still answered (with Connection: close).
     return503OnClosing: false,
+    requestTimeout: options.requestTimeoutMs,
+    http: {
+      headersTimeout: options.headersTimeoutMs,
+      // Node checks the timeouts on this interval (30 s by default, far past short timeouts).
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(options.headersTimeoutMs / 4)),
+      // Checked in our onRequest hook instead, to answer in our error shape.
+      requireHostHeader: false,
+    },
+    clientErrorHandler: clientErrorHandler((code) => metrics.clientErrors.inc({ code })),
     // No coercion: {"input": 5} is an error, not the text "5".
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     ...requestIdOptions,
   });
+  app.server.maxConnections = options.maxConnections;
+  app.server.on('drop', () => metrics.droppedConnections.inc());
   // The textbook API sends its JSON in a GET body.
   app.addHttpMethod('GET', { hasBody: true, overrideExisting: true });
   // Only JSON bodies: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
 
-  const metrics = createServerMetrics(() => tf.memory().numTensors, options.maxBatchSize);
   const repository = new ModelRepository({
     source:
       options.modelsDir !== undefined
@@ -53,11 +69,13 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
         : { kind: 'bundle', dir: options.modelDir!, name: bundleModelName(options.modelDir!) },
     maxBatchSize: options.maxBatchSize,
     maxWaitMs: options.maxWaitMs,
+    maxQueuedItems: options.maxQueuedTexts,
     log: app.log,
     onBatch: (model, size, seconds) => {
       metrics.batchSize.observe(modelLabels(model), size);
       metrics.batchDuration.observe(modelLabels(model), seconds);
     },
+    onQueueFull: () => metrics.queueRejections.inc(),
     onLoad: (model, version, result) =>
       metrics.modelLoads.inc({ model, version: String(version), result }),
   });
@@ -74,9 +92,12 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
   repository.watch(options.pollIntervalMs);
   const clusterMetrics = workerMetricsCollector(metrics.registry);
 
-  let closing = false;
-  app.addHook('onRequest', async () => {
-    if (closing) throw new LstmkitError('SHUTTING_DOWN', 'the server is shutting down; retry');
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      // As Node would: a client this confused gets no keep-alive.
+      reply.header('connection', 'close');
+      throw new LstmkitError('INVALID_REQUEST', 'an HTTP/1.1 request must have a Host header');
+    }
   });
   app.decorateRequest('servedBy', undefined);
   installRequestIds(app);
@@ -98,12 +119,14 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
       'request completed',
     );
   });
+  // Readiness turns 503 at once, so load balancers stop sending while the drain answers.
+  let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
-    await repository.flush();
   });
+  drainOnClose(app, repository, options.drainTimeoutMs);
   app.addHook('onClose', async () => {
-    // Runs after in-flight requests have been answered; retiring answers what is still queued.
+    // Runs once every connection has closed; retiring answers what is still queued.
     await repository.close();
     clusterMetrics.detach();
   });
@@ -115,6 +138,7 @@ export async function buildServer(options: ResolvedServerOptions): Promise<Fasti
     });
   }
   installErrorHandlers(app, options);
+  installBodyEncoding(app);
 
   const limits = { maxItems: options.maxItems, maxTextLength: options.maxTextLength };
   const classify = (

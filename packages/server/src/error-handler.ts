@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { isLstmkitError } from '@lstmkit/model';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { errorBody, httpStatusFor } from './http-errors.js';
@@ -73,6 +75,13 @@ function describeFastifyError(error: FastifyError, bodyLimit: number) {
       };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { code: 'INVALID_JSON', message: 'body is not valid JSON' };
+    // zlib, decoding a Content-Encoding: gzip body
+    case 'Z_DATA_ERROR':
+    case 'Z_BUF_ERROR':
+      return {
+        code: 'INVALID_REQUEST',
+        message: 'body is not valid gzip (Content-Encoding: gzip)',
+      };
     default:
       return error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
         ? { code: 'INVALID_REQUEST', message: error.message }
@@ -104,6 +113,8 @@ export function installErrorHandlers(
       described.code === 'INVALID_REQUEST'
         ? (error.statusCode ?? 400)
         : httpStatusFor(described.code);
+    // The queue drains within about a second (see maxQueuedTexts).
+    if (described.code === 'QUEUE_FULL') reply.header('retry-after', '1');
     return reply.code(status).send(errorBody(described.code, described.message));
   });
 
@@ -112,4 +123,50 @@ export function installErrorHandlers(
       .code(404)
       .send(errorBody('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`)),
   );
+}
+
+/** What Node's HTTP parser refused, in our codes. */
+function describeClientError(error: NodeJS.ErrnoException & { reason?: string }) {
+  switch (error.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        code: 'REQUEST_TIMEOUT',
+        message: 'the request (headers and body) did not arrive within the time allowed',
+      };
+    case 'HPE_HEADER_OVERFLOW':
+      return { code: 'HEADERS_TOO_LARGE', message: 'the request headers are too large' };
+    case 'HPE_PAUSED_H2_UPGRADE':
+      return {
+        code: 'INVALID_REQUEST',
+        message: 'HTTP/2 is not supported here (the prior-knowledge preface); use HTTP/1.1',
+      };
+    default:
+      return {
+        code: 'INVALID_REQUEST',
+        message: `the request is not valid HTTP/1.1: ${error.reason ?? error.message}`,
+      };
+  }
+}
+
+/**
+ * Answers requests Node's HTTP parser rejects (bad framing, oversized headers, timeouts) in
+ * the same `{"error": {"code", "message"}}` shape, then closes the connection.
+ */
+export function clientErrorHandler(onClientError?: (code: string) => void) {
+  return (error: NodeJS.ErrnoException & { reason?: string }, socket: Socket): void => {
+    // A reset connection has no one to answer.
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const { code, message } = describeClientError(error);
+    onClientError?.(code);
+    // Not in the middle of a response to an earlier request on this connection.
+    const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (socket.writable && pending?.headersSent !== true) {
+      const status = httpStatusFor(code);
+      const body = JSON.stringify(errorBody(code, message));
+      socket.write(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy();
+  };
 }

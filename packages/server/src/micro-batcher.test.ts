@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MicroBatcher } from './micro-batcher.js';
 
-function recorder(options: { maxBatchSize: number; maxWaitMs: number }) {
+function recorder(options: { maxBatchSize: number; maxWaitMs: number; maxQueuedItems?: number }) {
   const calls: string[][] = [];
   const batcher = new MicroBatcher<string, string>({
+    maxQueuedItems: 1000,
     ...options,
     run: (items) => {
       calls.push(items);
@@ -25,7 +26,7 @@ describe('MicroBatcher', () => {
     expect(calls).toEqual([['a', 'b', 'c', 'd']]);
   });
 
-  it('runs as soon as a batch is full and never splits a submission', async () => {
+  it('runs as soon as a batch is full and cuts a larger submission into full runs', async () => {
     const { batcher, calls } = recorder({ maxBatchSize: 3, maxWaitMs: 10_000 });
     const results = await Promise.all([
       batcher.submit(['a', 'b']),
@@ -35,9 +36,9 @@ describe('MicroBatcher', () => {
     ]);
     expect(results).toEqual([['A', 'B'], ['C', 'D'], ['E'], ['F', 'G', 'H', 'I']]);
     expect(calls).toEqual([
-      ['a', 'b'],
-      ['c', 'd', 'e'],
-      ['f', 'g', 'h', 'i'],
+      ['a', 'b', 'c'],
+      ['d', 'e', 'f'],
+      ['g', 'h', 'i'],
     ]);
   });
 
@@ -45,7 +46,7 @@ describe('MicroBatcher', () => {
     const { batcher, calls } = recorder({ maxBatchSize: 1, maxWaitMs: 10_000 });
     const results = await Promise.all([batcher.submit(['a']), batcher.submit(['b', 'c'])]);
     expect(results).toEqual([['A'], ['B', 'C']]);
-    expect(calls).toEqual([['a'], ['b', 'c']]);
+    expect(calls).toEqual([['a'], ['b'], ['c']]);
   });
 
   it('with maxWaitMs 0 batches what arrived in the same event-loop turn', async () => {
@@ -64,6 +65,7 @@ describe('MicroBatcher', () => {
     const batcher = new MicroBatcher<number, number>({
       maxBatchSize: 2,
       maxWaitMs: 10_000,
+      maxQueuedItems: 100,
       run: async (items) => {
         calls.push(items);
         if (calls.length === 1) await gate;
@@ -85,6 +87,7 @@ describe('MicroBatcher', () => {
     const batcher = new MicroBatcher<string, string>({
       maxBatchSize: 4,
       maxWaitMs: 1,
+      maxQueuedItems: 100,
       run: (items) => {
         if (items.includes('boom')) throw new Error('kernel failed');
         return items;
@@ -99,6 +102,7 @@ describe('MicroBatcher', () => {
     const batcher = new MicroBatcher<string, string>({
       maxBatchSize: 2,
       maxWaitMs: 0,
+      maxQueuedItems: 100,
       run: () => [],
     });
     await expect(batcher.submit(['a'])).rejects.toThrow('batch run returned 0 results for 1 items');
@@ -109,6 +113,7 @@ describe('MicroBatcher', () => {
     const batcher = new MicroBatcher<string, string>({
       maxBatchSize: 4,
       maxWaitMs: 1,
+      maxQueuedItems: 100,
       run: (items) => items,
       onBatch: (size) => sizes.push(size),
     });
@@ -116,11 +121,63 @@ describe('MicroBatcher', () => {
     expect(sizes).toEqual([3]);
   });
 
-  it('flush runs queued work without waiting for the timer', async () => {
+  it('drain runs queued work without waiting for the timer, now and later', async () => {
     const { batcher, calls } = recorder({ maxBatchSize: 8, maxWaitMs: 60_000 });
     const pending = batcher.submit(['a']);
-    await batcher.flush();
+    await batcher.drain();
     expect(calls).toEqual([['a']]);
     expect(await pending).toEqual(['A']);
+    expect(await batcher.submit(['b'])).toEqual(['B']);
+  });
+
+  it('gives the event loop a turn between runs', async () => {
+    const order: string[] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatchSize: 2,
+      maxWaitMs: 0,
+      maxQueuedItems: 100,
+      run: (items) => {
+        order.push(`run ${items.join(',')}`);
+        // Stands for an I/O callback (a health check) that becomes ready during a run.
+        if (items[0] === 1) setImmediate(() => order.push('other work'));
+        return items;
+      },
+    });
+    await batcher.submit([1, 2, 3, 4, 5, 6]);
+    expect(order).toEqual(['run 1,2', 'other work', 'run 3,4', 'run 5,6']);
+  });
+
+  it('refuses a submission that would overfill the queue, and recovers', async () => {
+    const { batcher } = recorder({ maxBatchSize: 8, maxWaitMs: 10, maxQueuedItems: 4 });
+    const accepted = [batcher.submit(['a', 'b', 'c']), batcher.submit(['d'])];
+    expect(batcher.queuedItems).toBe(4);
+    await expect(batcher.submit(['e'])).rejects.toMatchObject({
+      code: 'QUEUE_FULL',
+      message: expect.stringContaining('4 texts waiting, maxQueuedTexts 4'),
+    });
+    expect(await Promise.all(accepted)).toEqual([['A', 'B', 'C'], ['D']]);
+    expect(batcher.queuedItems).toBe(0);
+    expect(await batcher.submit(['e'])).toEqual(['E']);
+  });
+
+  it('a failed run rejects its jobs once and drops the rest of a cut job', async () => {
+    const calls: string[][] = [];
+    const batcher = new MicroBatcher<string, string>({
+      maxBatchSize: 2,
+      maxWaitMs: 0,
+      maxQueuedItems: 100,
+      run: (items) => {
+        calls.push(items);
+        if (items.includes('boom')) throw new Error('kernel failed');
+        return items;
+      },
+    });
+    const outcomes = await Promise.allSettled([
+      batcher.submit(['boom', 'x', 'y', 'z']),
+      batcher.submit(['ok']),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
+    expect(calls).toEqual([['boom', 'x'], ['ok']]);
+    expect(batcher.queuedItems).toBe(0);
   });
 });

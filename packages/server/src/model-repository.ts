@@ -26,8 +26,11 @@ export interface ModelRepositoryOptions {
   source: ModelSource;
   maxBatchSize: number;
   maxWaitMs: number;
+  /** Texts each version's batcher holds at most; more are refused with 503 QUEUE_FULL. */
+  maxQueuedItems: number;
   log: RepositoryLog;
   onBatch?: (model: ServedModel, size: number, seconds: number) => void;
+  onQueueFull?: (model: ServedModel) => void;
   onLoad?: (name: string, version: number, result: 'success' | 'failure') => void;
 }
 
@@ -56,9 +59,11 @@ export class ServedModel {
     this.batcher = new MicroBatcher({
       maxBatchSize: options.maxBatchSize,
       maxWaitMs: options.maxWaitMs,
+      maxQueuedItems: options.maxQueuedItems,
       // The batcher's size is the model's: what it gathered runs as one call.
       run: (texts) => classifier.predict(texts, { batchSize: options.maxBatchSize }),
       onBatch: (size, seconds) => options.onBatch?.(this, size, seconds),
+      onQueueFull: () => options.onQueueFull?.(this),
     });
   }
 
@@ -86,7 +91,7 @@ export class ServedModel {
   /** Stops taking requests, answers those accepted, then frees the model's tensors. */
   async retire(): Promise<void> {
     this.#retired = true;
-    await this.batcher.flush();
+    await this.batcher.drain();
     if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#drained.push(resolve));
     this.classifier.dispose();
   }
@@ -120,25 +125,42 @@ async function fingerprint(dir: string): Promise<string> {
   return parts.join('|');
 }
 
+/**
+ * Refuses a model whose outputs are not probabilities (NaN or Infinity from corrupt or
+ * overflowing weights): every request would fail, yet the server would report ready. The
+ * probe texts use the most frequent tokens, so the embedding rows that matter are exercised.
+ */
+export function checkFiniteOutputs(classifier: Classifier): void {
+  const { vocabulary } = classifier.bundle.pipeline;
+  const frequent = Array.from({ length: Math.min(vocabulary.size - 2, 50) }, (_, i) =>
+    vocabulary.token(i + 2),
+  );
+  const probes = ['warm up', frequent.join(' '), ...frequent.slice(0, 8)];
+  const labels = classifier.bundle.labelNames.length;
+  const bad = classifier.predict(probes).findIndex(({ probabilities }) => {
+    const sum = probabilities.reduce((a, b) => a + b, 0);
+    return (
+      probabilities.length !== labels ||
+      !probabilities.every(Number.isFinite) ||
+      Math.abs(sum - 1) > 1e-3
+    );
+  });
+  if (bad !== -1) {
+    throw new LstmkitError(
+      'BUNDLE_CORRUPT',
+      `the model in ${classifier.bundle.dir} outputs NaN or Infinity, or not a probability distribution over ${labels} labels (warm-up prediction of ${JSON.stringify(probes[bad]!.slice(0, 40))}); its weights are damaged or overflow`,
+      { hint: 'retrain the model or restore the bundle from a good copy' },
+    );
+  }
+}
+
 /** Loads, verifies (the bundle's hashes and shapes) and warms up one version. */
 async function loadVerified(dir: string): Promise<Classifier> {
   // loadBundle's errors name the problem (missing, damaged, an interrupted save).
   const classifier = await Classifier.load(dir);
   try {
     // The first forward pass allocates and compiles kernels; pay it before the first client.
-    const [warm] = classifier.predict(['warm up']);
-    const probabilities = warm?.probabilities ?? [];
-    const sum = probabilities.reduce((a, b) => a + b, 0);
-    if (
-      probabilities.length !== classifier.bundle.labelNames.length ||
-      !probabilities.every(Number.isFinite) ||
-      Math.abs(sum - 1) > 1e-3
-    ) {
-      throw new LstmkitError(
-        'BUNDLE_CORRUPT',
-        `${dir}: the warm-up prediction is not a probability distribution over ${classifier.bundle.labelNames.length} labels (got ${JSON.stringify(probabilities)})`,
-      );
-    }
+    checkFiniteOutputs(classifier);
     return classifier;
   } catch (error) {
     classifier.dispose();
@@ -289,19 +311,32 @@ export class ModelRepository {
     return { model, predictions: await model.predict(texts) };
   }
 
+  /** Texts waiting in every version's batcher. */
+  get queuedTexts(): number {
+    return this.#served().reduce((sum, model) => sum + model.batcher.queuedItems, 0);
+  }
+
+  /** Starts no new forward pass in any batcher until `drain` (a drain takes connections first). */
+  pause(): void {
+    for (const model of this.#served()) model.batcher.pause();
+  }
+
   /** Runs what every batcher holds now instead of waiting for company. */
-  async flush(): Promise<void> {
-    const all = [...this.#models.values()].flatMap((entry) => [...entry.served.values()]);
-    await Promise.all(all.map((model) => model.batcher.flush()));
+  async drain(): Promise<void> {
+    await Promise.all(this.#served().map((model) => model.batcher.drain()));
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#watcher);
     await this.#scan.catch(() => {});
-    const all = [...this.#models.values()].flatMap((entry) => [...entry.served.values()]);
+    const all = this.#served();
     this.#models.clear();
     await Promise.all(all.map((model) => model.retire()));
+  }
+
+  #served(): ServedModel[] {
+    return [...this.#models.values()].flatMap((entry) => [...entry.served.values()]);
   }
 
   #entry(name: string): ModelEntry {

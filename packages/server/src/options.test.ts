@@ -21,6 +21,14 @@ describe('resolveServerOptions', () => {
     [{ modelDir: '/m', maxWaitMs: 1.5 }, 'maxWaitMs must be an integer'],
     [{ modelDir: '/m', cors: '' }, 'cors must be a boolean or a non-empty origin string'],
     [{ modelDir: '/m', maxBatch: 4 }, 'unknown server option "maxBatch"'],
+    [
+      { modelDir: '/m', maxItems: 300, maxQueuedTexts: 200 },
+      'maxQueuedTexts (200) must be at least maxItems (300)',
+    ],
+    [
+      { modelDir: '/m', headersTimeoutMs: 5000, requestTimeoutMs: 1000 },
+      'headersTimeoutMs (5000) must not exceed requestTimeoutMs (1000)',
+    ],
   ])('rejects %j', (options, message) => {
     expect(() => resolveServerOptions(options as never)).toThrow(
       expect.objectContaining({
@@ -50,6 +58,11 @@ describe('serverOptionsFromEnv', () => {
         LSTMKIT_MAX_ITEMS: '10',
         LSTMKIT_MAX_TEXT_LENGTH: '500',
         LSTMKIT_BODY_LIMIT: '65536',
+        LSTMKIT_MAX_QUEUED_TEXTS: '100',
+        LSTMKIT_MAX_CONNECTIONS: '64',
+        LSTMKIT_HEADERS_TIMEOUT_MS: '2000',
+        LSTMKIT_REQUEST_TIMEOUT_MS: '5000',
+        LSTMKIT_DRAIN_TIMEOUT_MS: '3000',
         LSTMKIT_CORS: 'https://a.example, https://b.example',
         LSTMKIT_LOG_LEVEL: 'warn',
       },
@@ -69,6 +82,11 @@ describe('serverOptionsFromEnv', () => {
       maxItems: 10,
       maxTextLength: 500,
       bodyLimit: 65_536,
+      maxQueuedTexts: 100,
+      maxConnections: 64,
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 5000,
+      drainTimeoutMs: 3000,
       cors: 'https://a.example, https://b.example',
       logger: { level: 'warn' },
     });

@@ -57,7 +57,7 @@ export function registerPredictRoutes(
         );
       }
       const { predictions } = await classify(request, [input]);
-      return { response: predictions[0]!.probability };
+      return { response: predictions[0]!.probability, knownTokens: predictions[0]!.knownTokens };
     },
   );
 
@@ -77,12 +77,18 @@ export function registerPredictRoutes(
       const scores = predictions.map((p) => rankedScores(p, model.labels, topK));
       if (typeof input === 'string') {
         const [prediction] = predictions;
-        return { response: prediction!.probability, label: prediction!.label, scores: scores[0] };
+        return {
+          response: prediction!.probability,
+          label: prediction!.label,
+          scores: scores[0],
+          knownTokens: prediction!.knownTokens,
+        };
       }
       return {
         response: predictions.map((p) => p.probability),
         labels: predictions.map((p) => p.label),
         scores,
+        knownTokens: predictions.map((p) => p.knownTokens),
       };
     },
   );

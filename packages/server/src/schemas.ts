@@ -5,8 +5,8 @@ export interface InputLimits {
 }
 
 export function textSchema(limits: InputLimits) {
-  // `pattern` rejects whitespace-only texts: they carry no tokens to classify.
-  return { type: 'string', minLength: 1, maxLength: limits.maxTextLength, pattern: '\\S' } as const;
+  // Any non-empty text is classified; one with no known tokens says so with knownTokens: 0.
+  return { type: 'string', minLength: 1, maxLength: limits.maxTextLength } as const;
 }
 
 export function getPredictBodySchema(limits: InputLimits) {
@@ -40,6 +40,12 @@ export function postPredictBodySchema(limits: InputLimits) {
 }
 
 const probability = { type: 'number', minimum: 0, maximum: 1 } as const;
+const knownTokens = {
+  type: 'integer',
+  minimum: 0,
+  description:
+    'tokens of the text found in the vocabulary; 0: nothing to classify (emoji, punctuation, unseen words or whitespace only), the answer is the model prior',
+} as const;
 
 /** Classes with their probabilities, most probable first (the Hugging Face shape). */
 export const labelScoresSchema = {
@@ -53,24 +59,30 @@ export const labelScoresSchema = {
 
 export const getPredictResponseSchema = {
   type: 'object',
-  required: ['response'],
-  properties: { response: probability },
+  required: ['response', 'knownTokens'],
+  properties: { response: probability, knownTokens },
 } as const;
 
 export const postPredictResponseSchema = {
   anyOf: [
     {
       type: 'object',
-      required: ['response', 'label', 'scores'],
-      properties: { response: probability, label: { type: 'string' }, scores: labelScoresSchema },
+      required: ['response', 'label', 'scores', 'knownTokens'],
+      properties: {
+        response: probability,
+        label: { type: 'string' },
+        scores: labelScoresSchema,
+        knownTokens,
+      },
     },
     {
       type: 'object',
-      required: ['response', 'labels', 'scores'],
+      required: ['response', 'labels', 'scores', 'knownTokens'],
       properties: {
         response: { type: 'array', items: probability },
         labels: { type: 'array', items: { type: 'string' } },
         scores: { type: 'array', items: labelScoresSchema },
+        knownTokens: { type: 'array', items: knownTokens },
       },
     },
   ],

@@ -1,4 +1,5 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Classifier } from '@lstmkit/model';
@@ -29,6 +30,22 @@ describe('startup', () => {
     await expect(createServer({ modelDir: dir })).rejects.toMatchObject({
       code: 'BUNDLE_CORRUPT',
       message: expect.stringContaining('preprocess.json'),
+    });
+  });
+
+  it('refuses a bundle whose weights give NaN, though its manifest hashes match', async () => {
+    const dir = join(scratch, 'nan');
+    await cp(modelDir, dir, { recursive: true });
+    const weights = new Float32Array((await readFile(join(dir, 'weights.bin'))).buffer.slice(0));
+    weights.fill(Number.NaN);
+    const bytes = new Uint8Array(weights.buffer);
+    await writeFile(join(dir, 'weights.bin'), bytes);
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    manifest.files['weights.bin'].sha256 = createHash('sha256').update(bytes).digest('hex');
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    await expect(createServer({ modelDir: dir })).rejects.toMatchObject({
+      code: 'BUNDLE_CORRUPT',
+      message: expect.stringMatching(/NaN/),
     });
   });
 

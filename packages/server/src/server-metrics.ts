@@ -8,6 +8,9 @@ export interface ServerMetrics {
   batchSize: Histogram;
   batchDuration: Histogram;
   modelLoads: Counter;
+  queueRejections: Counter;
+  clientErrors: Counter;
+  droppedConnections: Counter;
   /** Adds the per-version gauges (loaded, refused) read from the repository at scrape time. */
   trackModels(repository: ModelRepository): void;
 }
@@ -19,7 +22,12 @@ export function modelLabels(model: { name: string; version: number } | undefined
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export function createServerMetrics(numTensors: () => number, maxBatchSize: number): ServerMetrics {
+export interface ServerGauges {
+  numTensors: () => number;
+  queuedTexts: () => number;
+}
+
+export function createServerMetrics(gauges: ServerGauges, maxBatchSize: number): ServerMetrics {
   const registry = new Registry();
   const sizeBuckets: number[] = [];
   for (let size = 1; size < maxBatchSize; size *= 2) sizeBuckets.push(size);
@@ -71,11 +79,31 @@ export function createServerMetrics(numTensors: () => number, maxBatchSize: numb
         byState('FAILED'),
       );
     },
+    queueRejections: registry.counter(
+      'lstmkit_predict_queue_rejections_total',
+      'Requests refused with 503 QUEUE_FULL because maxQueuedTexts texts were waiting.',
+    ),
+    clientErrors: registry.counter(
+      'lstmkit_http_client_errors_total',
+      "Requests Node's HTTP parser refused (bad framing, oversized headers, timeouts) by code.",
+    ),
+    droppedConnections: registry.counter(
+      'lstmkit_http_dropped_connections_total',
+      'Connections closed on arrival because maxConnections were open.',
+    ),
   };
+  // Exported from the start, so a rate() over it works before the first refusal.
+  metrics.queueRejections.inc({}, 0);
+  metrics.droppedConnections.inc({}, 0);
+  registry.gauge(
+    'lstmkit_predict_queued_texts',
+    'Texts waiting for a forward pass.',
+    gauges.queuedTexts,
+  );
   registry.gauge(
     'lstmkit_tfjs_tensors',
     'Live TensorFlow.js tensors (flat when nothing leaks).',
-    numTensors,
+    gauges.numTensors,
   );
   registry.gauge(
     'process_resident_memory_bytes',

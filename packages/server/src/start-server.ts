@@ -43,6 +43,8 @@ function isWorkerMessage(message: unknown): message is WorkerMessage {
 }
 
 const RESTART_DELAY_MS = 1000;
+// After its drain a worker still releases the model and exits.
+const WORKER_EXIT_GRACE_MS = 5000;
 
 async function startCluster(options: ResolvedServerOptions, count: number): Promise<RunningServer> {
   const log =
@@ -51,7 +53,7 @@ async function startCluster(options: ResolvedServerOptions, count: number): Prom
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./cluster-worker.js', import.meta.url)) });
   const env = { [WORKER_OPTIONS_ENV]: JSON.stringify({ ...options, workers: 1 }) };
   const workers = new Set<Worker>();
-  const onMetrics = serveClusterMetrics(() => [...workers]);
+  const metrics = serveClusterMetrics(() => [...workers]);
   let closing = false;
 
   const fork = (): Promise<string> =>
@@ -60,7 +62,7 @@ async function startCluster(options: ResolvedServerOptions, count: number): Prom
       workers.add(worker);
       worker.on('message', (message: unknown) => {
         if (!isWorkerMessage(message)) {
-          onMetrics(worker, message);
+          metrics.onMessage(worker, message);
         } else if (message.type === 'listening') {
           resolve(message.url);
         } else {
@@ -69,6 +71,7 @@ async function startCluster(options: ResolvedServerOptions, count: number): Prom
       });
       worker.on('exit', (code, signal) => {
         workers.delete(worker);
+        metrics.retire(worker);
         reject(
           new LstmkitError(
             'WORKER_FAILED',
@@ -76,15 +79,20 @@ async function startCluster(options: ResolvedServerOptions, count: number): Prom
           ),
         );
         if (closing) return;
-        log?.error({ pid: worker.process.pid, code, signal }, 'worker exited; restarting');
+        // `pid` is the primary's own, in every line; the worker's is `workerPid`.
+        log?.error({ workerPid: worker.process.pid, code, signal }, 'worker exited; restarting');
         // A delay keeps a worker that dies at once from spinning the CPU.
         setTimeout(() => {
           if (!closing)
-            fork().catch((error: unknown) => log?.error({ err: error }, 'worker restart failed'));
+            fork().then(
+              () => log?.info('worker restarted'),
+              (error: unknown) => log?.error({ err: error }, 'worker restart failed'),
+            );
         }, RESTART_DELAY_MS).unref();
       });
     });
 
+  // Each worker drains on SIGTERM within drainTimeoutMs; one that hangs past that is killed.
   const stopAll = async (): Promise<void> => {
     closing = true;
     await Promise.all(
@@ -92,7 +100,14 @@ async function startCluster(options: ResolvedServerOptions, count: number): Prom
         (worker) =>
           new Promise<void>((resolve) => {
             if (worker.isDead()) return resolve();
-            worker.once('exit', () => resolve());
+            const kill = setTimeout(() => {
+              log?.error({ workerPid: worker.process.pid }, 'worker did not drain in time; killed');
+              worker.process.kill('SIGKILL');
+            }, options.drainTimeoutMs + WORKER_EXIT_GRACE_MS);
+            worker.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
             worker.process.kill('SIGTERM');
           }),
       ),

@@ -104,6 +104,29 @@ function startApp(env: Record<string, string>): Child {
 const urlOf = (line: Record<string, unknown>) =>
   /http:\/\/[^\s"]+/.exec(String(line.url ?? line.msg))![0];
 
+const words = ['great', 'awful', 'the', 'film', 'plot', 'fun', 'dull', 'acting'];
+const bigInput = Array.from({ length: 256 }, (_, i) => `${words[i % 8]} ${words[(i * 5) % 8]}`);
+
+/**
+ * 64 POSTs of 256 texts, all sent, the first answered, then SIGTERM while the rest are queued
+ * or in flight: every one must get its 200, and the process must exit 0.
+ */
+async function shutdownUnderLoad(child: Child, url: string) {
+  const outcomes = Array.from({ length: 64 }, () =>
+    jsonRequest(url, 'POST', '/predict', { input: bigInput }).then(
+      (res) => (res.status === 200 && res.json.labels.length === 256 ? 'ok' : `${res.status}`),
+      (error: NodeJS.ErrnoException) => error.code ?? 'error',
+    ),
+  );
+  await Promise.race(outcomes);
+  child.process.kill('SIGTERM');
+  const results = await Promise.all(outcomes);
+  const counts: Record<string, number> = {};
+  for (const result of results) counts[result] = (counts[result] ?? 0) + 1;
+  expect(counts).toEqual({ ok: 64 });
+  expect(await child.exit).toBe(0);
+}
+
 describe('apps/server as a process', () => {
   it('finishes the in-flight request on SIGTERM, then exits 0', async () => {
     const child = startApp({
@@ -203,6 +226,49 @@ describe('apps/server as a process', () => {
       await child.exit;
       await models.remove();
     }
+  });
+
+  it('SIGTERM under load: every request already sent is answered, then exit 0', async () => {
+    const child = startApp({ LSTMKIT_MODEL_DIR: modelDir, LSTMKIT_MAX_QUEUED_TEXTS: '20000' });
+    const url = urlOf(await child.waitFor(/^Server listening at/));
+    await shutdownUnderLoad(child, url);
+  });
+
+  it('SIGTERM under load with WORKERS=2: the same in every worker', async () => {
+    const child = startApp({
+      LSTMKIT_MODEL_DIR: modelDir,
+      LSTMKIT_MAX_QUEUED_TEXTS: '20000',
+      LSTMKIT_WORKERS: '2',
+    });
+    const url = urlOf(await child.waitFor(/^cluster listening/));
+    await shutdownUnderLoad(child, url);
+  });
+
+  it('a restarted worker keeps the merged counters monotonic; its exit is logged once per key', async () => {
+    const child = startApp({ LSTMKIT_MODEL_DIR: modelDir, LSTMKIT_WORKERS: '2' });
+    const url = urlOf(await child.waitFor(/^cluster listening/));
+    const posts =
+      'lstmkit_http_requests_total{method="POST",route="/predict",status="200",model="tiny",version="1"}';
+    try {
+      await Promise.all(
+        Array.from({ length: 12 }, () => jsonRequest(url, 'POST', '/predict', { input: 'fun' })),
+      );
+      expect((await request(url, { path: '/metrics' })).text).toContain(`${posts} 12\n`);
+      const workerPid = child.lines
+        .map((l) => JSON.parse(l))
+        .find((l) => l.msg === 'request completed' && l.pid !== child.process.pid).pid;
+      process.kill(workerPid, 'SIGKILL');
+      const exitLine = await child.waitFor(/^worker exited; restarting/);
+      expect(exitLine).toMatchObject({ pid: child.process.pid, workerPid, signal: 'SIGKILL' });
+      const raw = child.lines.find((l) => l.includes('worker exited; restarting'))!;
+      expect(raw.match(/"pid":/g)).toHaveLength(1);
+      await child.waitFor(/^worker restarted/);
+      // Before the fix the killed worker's 6 or so requests vanished from the sum.
+      expect((await request(url, { path: '/metrics' })).text).toContain(`${posts} 12\n`);
+    } finally {
+      child.process.kill('SIGTERM');
+    }
+    expect(await child.exit).toBe(0);
   });
 
   it('exits 1 with the error code and a hint when the bundle is missing', async () => {

@@ -15,11 +15,15 @@ export function predictionJson(text: string, prediction: Prediction): string {
     labelIndex: prediction.labelIndex,
     probability: prediction.probability,
     probabilities: prediction.probabilities,
+    knownTokens: prediction.knownTokens,
     text,
   });
 }
 
-/** `positive  0.934  The film was good`: the predicted label and its own probability. */
+/**
+ * `positive  0.934  The film was good`: the predicted label and its own probability; a text
+ * with no token the model knows says so, as its answer is only the model's prior.
+ */
 export function predictionLine(
   text: string,
   prediction: Prediction,
@@ -28,7 +32,8 @@ export function predictionLine(
 ): string {
   const confidence = prediction.probabilities[prediction.labelIndex] ?? prediction.probability;
   const label = prediction.label.padEnd(labelWidth);
-  return `${style.bold(style.cyan(label))}  ${confidence.toFixed(3)}  ${text}`;
+  const unknown = prediction.knownTokens === 0 ? `${style.dim('(no known tokens)')}  ` : '';
+  return `${style.bold(style.cyan(label))}  ${confidence.toFixed(3)}  ${unknown}${text}`;
 }
 
 async function inputTexts(

@@ -22,7 +22,9 @@ Examples:
 Input is the texts given as arguments, else one text per line of --file (or '-' for stdin),
 else one per line of stdin. Output is one line per input, in order: label, its probability
 and the text; with --json one JSON object per line (label, labelIndex, probability,
-probabilities, text), where probability is P(positive label) for binary models.`;
+probabilities, knownTokens, text), where probability is P(positive label) for binary models.
+A text with no token in the model's vocabulary (emoji, punctuation, unseen words only) is
+marked "(no known tokens)" (knownTokens 0): its answer is only the model's prior.`;
 
 export function predictCommand(ctx: Context): Command {
   return new Command('predict')

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 
 export interface HttpResponse {
   status: number;
@@ -55,3 +56,28 @@ export const jsonRequest = (url: string, method: string, path: string, body: unk
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
+
+/** Writes raw bytes on a fresh connection; resolves with everything the server sent until it closed. */
+export function rawExchange(url: string, bytes: string | Buffer): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(bytes));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', (error) => (chunks.length > 0 ? undefined : reject(error)));
+  });
+}
+
+/** Splits a raw HTTP/1.1 response into status, lower-cased headers and the parsed JSON body. */
+export function parseRawResponse(raw: string) {
+  const [head = '', body = ''] = raw.split('\r\n\r\n');
+  const [statusLine = '', ...headerLines] = head.split('\r\n');
+  const headers = Object.fromEntries(
+    headerLines.map((line) => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
+    }),
+  );
+  return { status: Number(statusLine.split(' ')[1]), headers, json: JSON.parse(body) };
+}

@@ -7,7 +7,8 @@ import { checkTexts, invalidInput, isPlainObject } from './texts.js';
 /** The Open Inference Protocol (KServe v2) REST binding, for BYTES inputs of texts. */
 
 export const KSERVE_INPUT = 'text';
-export const KSERVE_OUTPUTS = ['probabilities', 'label'] as const;
+// known_tokens: how many of each text's tokens the vocabulary knows (0: the answer is the prior).
+export const KSERVE_OUTPUTS = ['probabilities', 'label', 'known_tokens'] as const;
 export const KSERVE_PLATFORM = 'tensorflowjs_layers';
 
 interface VersionParams {
@@ -24,6 +25,7 @@ function modelMetadata(name: string, versions: ServedModel[], model: ServedModel
     outputs: [
       { name: 'probabilities', datatype: 'FP32', shape: [-1, model.labels.length] },
       { name: 'label', datatype: 'BYTES', shape: [-1] },
+      { name: 'known_tokens', datatype: 'INT32', shape: [-1] },
     ],
     properties: { labels: model.labels.join(','), version: String(model.version) },
   };
@@ -129,32 +131,31 @@ export function registerKServeV2(app: FastifyInstance, context: ProtocolContext)
       const { name, version } = request.params;
       const { model, predictions } = await context.classify(request, name, version, texts);
       const classes = model.labels.length;
+      const tensors = {
+        probabilities: () => ({
+          datatype: 'FP32',
+          shape: [texts.length, classes],
+          data: predictions.flatMap((p) => p.probabilities),
+        }),
+        label: () => ({
+          datatype: 'BYTES',
+          shape: [texts.length],
+          data: predictions.map((p) => p.label),
+        }),
+        known_tokens: () => ({
+          datatype: 'INT32',
+          shape: [texts.length],
+          data: predictions.map((p) => p.knownTokens),
+        }),
+      };
       return {
         model_name: model.name,
         model_version: String(model.version),
         ...(inference.id !== undefined && { id: inference.id }),
-        outputs: [
-          ...(outputs.has('probabilities')
-            ? [
-                {
-                  name: 'probabilities',
-                  datatype: 'FP32',
-                  shape: [texts.length, classes],
-                  data: predictions.flatMap((p) => p.probabilities),
-                },
-              ]
-            : []),
-          ...(outputs.has('label')
-            ? [
-                {
-                  name: 'label',
-                  datatype: 'BYTES',
-                  shape: [texts.length],
-                  data: predictions.map((p) => p.label),
-                },
-              ]
-            : []),
-        ],
+        outputs: KSERVE_OUTPUTS.filter((output) => outputs.has(output)).map((output) => ({
+          name: output,
+          ...tensors[output](),
+        })),
       };
     });
   }

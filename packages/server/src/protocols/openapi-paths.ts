@@ -1,5 +1,6 @@
 import type { InputLimits } from '../schemas.js';
 import { labelScoresSchema } from '../schemas.js';
+import { KSERVE_OUTPUTS } from './kserve-v2.js';
 
 /** OpenAPI paths of the standard protocols, for the server's one OpenAPI document. */
 
@@ -69,7 +70,7 @@ export function protocolPaths(limits: InputLimits): Record<string, unknown> {
         items: {
           type: 'object',
           required: ['name'],
-          properties: { name: { enum: ['probabilities', 'label'] } },
+          properties: { name: { enum: [...KSERVE_OUTPUTS] } },
         },
       },
     },

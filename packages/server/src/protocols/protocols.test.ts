@@ -87,6 +87,7 @@ describe('Open Inference Protocol (KServe v2)', () => {
       outputs: [
         { name: 'probabilities', datatype: 'FP32', shape: [-1, 2] },
         { name: 'label', datatype: 'BYTES', shape: [-1] },
+        { name: 'known_tokens', datatype: 'INT32', shape: [-1] },
       ],
       properties: { labels: 'negative,positive', version: '2' },
     });
@@ -94,7 +95,7 @@ describe('Open Inference Protocol (KServe v2)', () => {
     expect(pinned.json.properties.version).toBe('1');
   });
 
-  it('infer answers FP32 probabilities [n, classes] and BYTES labels, from the latest version', async () => {
+  it('infer answers FP32 probabilities [n, classes], BYTES labels and INT32 known_tokens, from the latest version', async () => {
     const res = await v2Call('POST', '/v2/models/sentiment/infer', inferRequest(texts));
     expect(res.status).toBe(200);
     expect(res.json).toEqual({
@@ -113,6 +114,12 @@ describe('Open Inference Protocol (KServe v2)', () => {
           datatype: 'BYTES',
           shape: [3],
           data: v2.predict(texts).map((p) => p.label),
+        },
+        {
+          name: 'known_tokens',
+          datatype: 'INT32',
+          shape: [3],
+          data: v2.predict(texts).map((p) => p.knownTokens),
         },
       ],
     });
@@ -198,7 +205,7 @@ describe('Open Inference Protocol (KServe v2)', () => {
       '/v2/models/sentiment/infer',
       inferRequest(['a'], { outputs: [{ name: 'logits' }] }),
       400,
-      'outputs[0].name must be one of probabilities, label',
+      'outputs[0].name must be one of probabilities, label, known_tokens',
     ],
   ])('errors as {"error": message}: %s', async (_case, path, body, status, message) => {
     const res = await jsonRequest(url, 'POST', path, body);
