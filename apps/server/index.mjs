@@ -1,33 +1,18 @@
 #!/usr/bin/env node
-// The runnable prediction server. Configured by environment variables (MODEL_DIR, PORT, HOST,
-// WORKERS, ...) or the equivalent flags (--model-dir, --port, ...); flags win.
+// The runnable prediction server. Configured by LSTMKIT_* environment variables
+// (LSTMKIT_MODEL_DIR, LSTMKIT_PORT, ...) or the equivalent flags (--model-dir, --port, ...);
+// flags win. Both lists come from @lstmkit/server's serverSettings.
 import { parseArgs } from 'node:util';
-import { serverOptionsFromEnv, startServer } from '@lstmkit/server';
+import {
+  serverOptionsFromEnv,
+  serverOptionsFromStrings,
+  serverSettings,
+  startServer,
+} from '@lstmkit/server';
 
-const flags = [
-  'model-dir',
-  'port',
-  'host',
-  'workers',
-  'max-batch-size',
-  'max-wait-ms',
-  'max-items',
-  'max-text-length',
-  'body-limit',
-  'max-queued-texts',
-  'max-connections',
-  'headers-timeout-ms',
-  'request-timeout-ms',
-  'drain-timeout-ms',
-  'cors',
-  'log-level',
-];
-
-const usage = `Usage: node apps/server/index.mjs [--model-dir DIR] [--port N] [--host ADDR] [--workers N]
-  [--max-batch-size N] [--max-wait-ms N] [--max-items N] [--max-text-length N] [--body-limit BYTES]
-  [--max-queued-texts N] [--max-connections N] [--headers-timeout-ms MS] [--request-timeout-ms MS]
-  [--drain-timeout-ms MS] [--cors true|ORIGINS] [--log-level LEVEL]
-Each flag has an environment variable of the same name in UPPER_SNAKE_CASE (MODEL_DIR, PORT, ...).`;
+const usage = `Usage: node apps/server/index.mjs --model-dir DIR | --models-dir DIR [options]
+${serverSettings.map((s) => `  --${s.flag} <value>  (${s.env})`).join('\n')}
+Each flag has the environment variable shown; flags win.`;
 
 // LstmkitErrors (and Node's system errors) carry a stable code; anything else is a bug: stack.
 function fail(error) {
@@ -43,7 +28,7 @@ function fail(error) {
 try {
   const { values } = parseArgs({
     options: {
-      ...Object.fromEntries(flags.map((flag) => [flag, { type: 'string' }])),
+      ...Object.fromEntries(serverSettings.map((s) => [s.flag, { type: 'string' }])),
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -51,12 +36,18 @@ try {
     process.stdout.write(`${usage}\n`);
     process.exit(0);
   }
-  // Flags become their environment names so both go through one parser and one validator.
-  const env = { ...process.env };
-  for (const flag of flags) {
-    if (values[flag] !== undefined) env[flag.toUpperCase().replaceAll('-', '_')] = values[flag];
+  const fromFlags = Object.fromEntries(
+    serverSettings
+      .filter((s) => values[s.flag] !== undefined)
+      .map((s) => [s.option, values[s.flag]]),
+  );
+  // A model named by flag replaces, rather than joins, one named in the environment.
+  const fromEnv = serverOptionsFromEnv(process.env);
+  if (fromFlags.modelDir !== undefined || fromFlags.modelsDir !== undefined) {
+    delete fromEnv.modelDir;
+    delete fromEnv.modelsDir;
   }
-  const server = await startServer(serverOptionsFromEnv(env));
+  const server = await startServer({ ...fromEnv, ...serverOptionsFromStrings(fromFlags) });
 
   let stopping = false;
   const stop = (signal) => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { binPath, runBin } from './__fixtures__/run-bin.js';
@@ -312,6 +312,34 @@ describe('lstmkit (built bin)', () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(result.stderr).toContain('serving');
       expect(body).toMatchObject({ labels: expect.any(Array) });
+    });
+
+    it('serves a model repository with --models and answers KServe v2 infer', async () => {
+      const repo = join(dir, 'repo');
+      cpSync(out, join(repo, 'sentiment', '3'), { recursive: true });
+      let url = '';
+      let body: unknown;
+      const result = await runBin(['serve', '--models', repo, '--port', '0', '--max-items', '5'], {
+        onStdout: (stdout, child) => {
+          if (url === '' && stdout.includes('\n')) {
+            url = stdout.split('\n')[0] ?? '';
+            fetch(`${url}/v2/models/sentiment/infer`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({
+                inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['fine'] }],
+              }),
+            })
+              .then((response) => response.json())
+              .then((json) => {
+                body = json;
+              })
+              .finally(() => child.kill('SIGINT'));
+          }
+        },
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(body).toMatchObject({ model_name: 'sentiment', model_version: '3' });
     });
   });
 

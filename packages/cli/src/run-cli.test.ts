@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { serverSettings } from '@lstmkit/server';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from './cli-io.js';
 import { runCli } from './run-cli.js';
@@ -22,6 +23,22 @@ describe('runCli (embedded)', () => {
     const io = captureIo();
     expect(await runCli(['--version'], io)).toBe(0);
     expect(io.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('serve has every flag apps/server has (both come from serverSettings)', async () => {
+    const io = captureIo();
+    expect(await runCli(['serve', '--help'], io)).toBe(0);
+    expect(serverSettings.length).toBeGreaterThan(10);
+    for (const { flag } of serverSettings) expect(io.out()).toMatch(new RegExp(`--${flag} [<[]`));
+  });
+
+  it('serve needs --model or --models, not both', async () => {
+    const none = captureIo();
+    expect(await runCli(['serve'], none)).toBe(2);
+    expect(none.err()).toContain('missing required flag --model <dir> (or --models <dir>)');
+    const both = captureIo();
+    expect(await runCli(['serve', '--model', 'a', '--models', 'b'], both)).toBe(2);
+    expect(both.err()).toContain('give --model or --models, not both');
   });
 
   it('prints help without arguments and exits 0', async () => {

@@ -41,7 +41,9 @@ export const errorCatalog = {
   INVALID_EMBEDDINGS: usage(
     'A word-vector file is malformed (the message names the file and line or entry).',
   ),
-  INVALID_INPUT: usage('A /predict request body is not {"input": text or texts}.'),
+  INVALID_INPUT: usage(
+    'A prediction request body (/predict or a protocol route) is not of its shape; the message names the field.',
+  ),
   INVALID_JSON: usage('A request body is not valid JSON.'),
   INVALID_LENGTHS: usage(
     'Length statistics were asked of something other than non-negative numbers.',
@@ -68,7 +70,10 @@ export const errorCatalog = {
   INVALID_VOCABULARY_JSON: usage('A saved vocabulary cannot be read back.'),
   INVALID_VOCABULARY_OPTIONS: usage('Vocabulary options (maxSize, minCount) are out of range.'),
   // Requests the server refuses for their size or type.
+  UNAUTHORIZED: failure('POST /admin/reload without the configured bearer token.', 401),
   NOT_FOUND: failure('No route for this method and path.', 404),
+  MODEL_NOT_FOUND: failure('The server serves no model of that name.', 404),
+  MODEL_VERSION_NOT_FOUND: failure('That version of the model is not loaded.', 404),
   REQUEST_TIMEOUT: failure(
     'A request did not arrive in time (headersTimeoutMs, requestTimeoutMs); the connection is closed.',
     408,
@@ -85,6 +90,7 @@ export const errorCatalog = {
     'maxQueuedTexts texts already wait for the model; retry after the Retry-After seconds.',
     503,
   ),
+  MODEL_NOT_READY: failure('The model has no loaded version (yet), or it is unloading.', 503),
   // Runtime failures: exit 1, HTTP 500.
   BACKEND_UNAVAILABLE: failure('No requested TensorFlow.js backend could start.'),
   BUNDLE_CORRUPT: failure(
@@ -105,6 +111,9 @@ export const errorCatalog = {
   INTERNAL: failure('An unexpected server error (logged with its stack).'),
   LABEL_MISMATCH: failure(
     "The data has labels the model does not know (fine-tuning: the labels differ from the bundle's).",
+  ),
+  MODEL_REPOSITORY_NOT_FOUND: failure(
+    'The model repository (modelsDir, DIR/{name}/{version}/) is not a directory.',
   ),
   OUTPUT_IN_USE: failure('Another lstmkit process is writing the same output directory.'),
   RESUME_MISMATCH: failure('--resume found a run started with other data or options.'),

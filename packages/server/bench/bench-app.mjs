@@ -49,14 +49,20 @@ export function freePort() {
 export async function startApp(env) {
   const port = await freePort();
   const child = spawn(process.execPath, [app], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      LSTMKIT_HOST: '127.0.0.1',
+      LSTMKIT_PORT: String(port),
+      LSTMKIT_LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
-  const clustered = Number(env.WORKERS ?? 1) > 1;
+  const clustered = Number(env.LSTMKIT_WORKERS ?? 1) > 1;
   const listening = clustered ? '"msg":"cluster listening"' : '"msg":"Server listening at';
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not listen in 60 s')), 60_000);

@@ -69,7 +69,7 @@ const rssMb = (pid) =>
 
 /** 64 keep-alive clients each sending 256-text POSTs back to back for `seconds`; /health probed every 100 ms. */
 async function healthUnderLoad(modelDir, seconds) {
-  const server = await startApp({ MODEL_DIR: modelDir, MAX_QUEUED_TEXTS: '20000' });
+  const server = await startApp({ LSTMKIT_MODEL_DIR: modelDir, LSTMKIT_MAX_QUEUED_TEXTS: '20000' });
   try {
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
     const until = performance.now() + seconds * 1000;
@@ -115,11 +115,11 @@ async function healthUnderLoad(modelDir, seconds) {
 /** 64 POSTs of 256 texts (one connection each), SIGTERM after `afterMs`. */
 async function shutdownBurst(modelDir, workers, afterMs) {
   const server = await startApp({
-    MODEL_DIR: modelDir,
-    MAX_QUEUED_TEXTS: '20000',
-    WORKERS: String(workers),
+    LSTMKIT_MODEL_DIR: modelDir,
+    LSTMKIT_MAX_QUEUED_TEXTS: '20000',
+    LSTMKIT_WORKERS: String(workers),
     // The burst is 16,384 texts: on a loaded 2-core machine more than the default 10 s.
-    DRAIN_TIMEOUT_MS: '30000',
+    LSTMKIT_DRAIN_TIMEOUT_MS: '30000',
   });
   const outcomes = Array.from({ length: 64 }, () => post(server.url, bigBody, false));
   await sleep(afterMs);
@@ -132,7 +132,7 @@ async function shutdownBurst(modelDir, workers, afterMs) {
 
 /** 32 keep-alive clients sending 1-sentence POSTs; SIGTERM after 1.5 s. */
 async function shutdownContinuous(modelDir, workers) {
-  const server = await startApp({ MODEL_DIR: modelDir, WORKERS: String(workers) });
+  const server = await startApp({ LSTMKIT_MODEL_DIR: modelDir, LSTMKIT_WORKERS: String(workers) });
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   let signalled = false;
   const before = [];
@@ -216,7 +216,11 @@ function holdBodies(url, count) {
 
 async function slowClients(modelDir) {
   // Short timeouts so the run stays bounded; the defaults are 10 s and 30 s.
-  const env = { MODEL_DIR: modelDir, HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '5000' };
+  const env = {
+    LSTMKIT_MODEL_DIR: modelDir,
+    LSTMKIT_HEADERS_TIMEOUT_MS: '2000',
+    LSTMKIT_REQUEST_TIMEOUT_MS: '5000',
+  };
   const server = await startApp(env);
   try {
     const trickled = await trickle(server.url, 20, 100);

@@ -1,3 +1,4 @@
+import { protocolPaths } from './protocols/openapi-paths.js';
 import {
   errorResponseSchema,
   getPredictBodySchema,
@@ -39,8 +40,10 @@ export function openApiDocument(limits: InputLimits, version: string): Record<st
     info: {
       title: 'lstmkit prediction API',
       version,
-      description: 'Text classification with an LSTM/BiLSTM bundle trained by lstmkit.',
+      description:
+        'Text classification with LSTM/BiLSTM bundles trained by lstmkit: its own /predict, the Open Inference Protocol (KServe v2), TensorFlow Serving REST and the Hugging Face text-classification shape.',
     },
+    components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } },
     paths: {
       '/predict': {
         get: {
@@ -55,7 +58,7 @@ export function openApiDocument(limits: InputLimits, version: string): Record<st
           },
         },
         post: {
-          summary: 'Probabilities and labels for one text or a batch',
+          summary: 'Probabilities, labels and per-class scores (top_k) for one text or a batch',
           requestBody: { required: true, content: json(postPredictBodySchema(limits)) },
           responses: {
             200: {
@@ -91,6 +94,7 @@ export function openApiDocument(limits: InputLimits, version: string): Record<st
           responses: { 200: { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } },
         },
       },
+      ...protocolPaths(limits),
     },
   };
 }

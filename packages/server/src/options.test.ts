@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { resolveServerOptions, serverDefaults, serverOptionsFromEnv } from './options.js';
+import {
+  resolveServerOptions,
+  serverDefaults,
+  serverOptionsFromEnv,
+  serverSettings,
+} from './options.js';
 
 describe('resolveServerOptions', () => {
   it('fills in the defaults', () => {
@@ -8,6 +13,9 @@ describe('resolveServerOptions', () => {
 
   it.each([
     [{ modelDir: '' }, 'modelDir must be a non-empty path'],
+    [{ modelDir: '/m', modelsDir: '/r' }, 'not both'],
+    [{ modelsDir: '/r', modelVersions: 0 }, 'modelVersions must be an integer from 1 to 100'],
+    [{ modelDir: '/m', adminToken: ' ' }, 'adminToken must be a non-empty string'],
     [{ modelDir: '/m', port: 70_000 }, 'port must be an integer from 0 to 65535, got 70000'],
     [{ modelDir: '/m', maxBatchSize: 0 }, 'maxBatchSize must be an integer from 1 to 4096, got 0'],
     [{ modelDir: '/m', maxWaitMs: 1.5 }, 'maxWaitMs must be an integer'],
@@ -32,27 +40,40 @@ describe('resolveServerOptions', () => {
 });
 
 describe('serverOptionsFromEnv', () => {
-  it('reads every variable', () => {
-    const options = serverOptionsFromEnv({
-      MODEL_DIR: '/models/sentiment',
-      PORT: '9000',
-      HOST: '::',
-      WORKERS: '0',
-      MAX_BATCH_SIZE: '16',
-      MAX_WAIT_MS: '3',
-      MAX_ITEMS: '10',
-      MAX_TEXT_LENGTH: '500',
-      BODY_LIMIT: '65536',
-      MAX_QUEUED_TEXTS: '100',
-      MAX_CONNECTIONS: '64',
-      HEADERS_TIMEOUT_MS: '2000',
-      REQUEST_TIMEOUT_MS: '5000',
-      DRAIN_TIMEOUT_MS: '3000',
-      CORS: 'https://a.example, https://b.example',
-      LOG_LEVEL: 'warn',
-    });
+  const warnings: string[] = [];
+  const warn = (message: string) => warnings.push(message);
+
+  it('reads every LSTMKIT_ variable', () => {
+    const options = serverOptionsFromEnv(
+      {
+        LSTMKIT_MODELS_DIR: '/models',
+        LSTMKIT_POLL_INTERVAL_MS: '250',
+        LSTMKIT_MODEL_VERSIONS: '2',
+        LSTMKIT_ADMIN_TOKEN: 's3cret',
+        LSTMKIT_PORT: '9000',
+        LSTMKIT_HOST: '::',
+        LSTMKIT_WORKERS: '0',
+        LSTMKIT_MAX_BATCH_SIZE: '16',
+        LSTMKIT_MAX_WAIT_MS: '3',
+        LSTMKIT_MAX_ITEMS: '10',
+        LSTMKIT_MAX_TEXT_LENGTH: '500',
+        LSTMKIT_BODY_LIMIT: '65536',
+        LSTMKIT_MAX_QUEUED_TEXTS: '100',
+        LSTMKIT_MAX_CONNECTIONS: '64',
+        LSTMKIT_HEADERS_TIMEOUT_MS: '2000',
+        LSTMKIT_REQUEST_TIMEOUT_MS: '5000',
+        LSTMKIT_DRAIN_TIMEOUT_MS: '3000',
+        LSTMKIT_CORS: 'https://a.example, https://b.example',
+        LSTMKIT_LOG_LEVEL: 'warn',
+      },
+      warn,
+    );
+    expect(warnings).toEqual([]);
     expect(resolveServerOptions(options)).toEqual({
-      modelDir: '/models/sentiment',
+      modelsDir: '/models',
+      pollIntervalMs: 250,
+      modelVersions: 2,
+      adminToken: 's3cret',
       port: 9000,
       host: '::',
       workers: 0,
@@ -71,8 +92,43 @@ describe('serverOptionsFromEnv', () => {
     });
   });
 
+  it('reads the pre-0.2 names with a deprecation warning, and PORT without one', () => {
+    warnings.length = 0;
+    const options = serverOptionsFromEnv(
+      { MODEL_DIR: '/m', WORKERS: '2', CORS: 'true', BODY_LIMIT: '4096', PORT: '5000' },
+      warn,
+    );
+    expect(options).toMatchObject({ modelDir: '/m', workers: 2, cors: true, bodyLimit: 4096 });
+    expect(options.port).toBe(5000);
+    expect(warnings).toEqual([
+      'MODEL_DIR is deprecated; set LSTMKIT_MODEL_DIR instead (read until 0.3)',
+      'BODY_LIMIT is deprecated; set LSTMKIT_BODY_LIMIT instead (read until 0.3)',
+      'CORS is deprecated; set LSTMKIT_CORS instead (read until 0.3)',
+      'WORKERS is deprecated; set LSTMKIT_WORKERS instead (read until 0.3)',
+    ]);
+  });
+
+  it('prefers the LSTMKIT_ name, silently', () => {
+    warnings.length = 0;
+    const options = serverOptionsFromEnv({ LSTMKIT_MODEL_DIR: '/new', MODEL_DIR: '/old' }, warn);
+    expect(options.modelDir).toBe('/new');
+    expect(warnings).toEqual([]);
+  });
+
+  it('gives every setting a flag and an LSTMKIT_ variable', () => {
+    expect(serverSettings.find((s) => s.option === 'maxBatchSize')).toEqual({
+      option: 'maxBatchSize',
+      flag: 'max-batch-size',
+      env: 'LSTMKIT_MAX_BATCH_SIZE',
+      description: 'most texts per forward pass (1: no micro-batching)',
+    });
+    expect(serverSettings.map((s) => s.option).sort()).toEqual(
+      [...Object.keys(serverDefaults), 'modelDir', 'modelsDir', 'adminToken'].sort(),
+    );
+  });
+
   it('listens on all interfaces and logs at info by default', () => {
-    expect(serverOptionsFromEnv({ MODEL_DIR: '/m' })).toEqual({
+    expect(serverOptionsFromEnv({ LSTMKIT_MODEL_DIR: '/m' })).toEqual({
       modelDir: '/m',
       host: '0.0.0.0',
       logger: { level: 'info' },
@@ -80,19 +136,21 @@ describe('serverOptionsFromEnv', () => {
   });
 
   it('parses CORS switches', () => {
-    expect(serverOptionsFromEnv({ MODEL_DIR: '/m', CORS: 'true' }).cors).toBe(true);
-    expect(serverOptionsFromEnv({ MODEL_DIR: '/m', CORS: '0' }).cors).toBe(false);
+    expect(serverOptionsFromEnv({ LSTMKIT_MODEL_DIR: '/m', LSTMKIT_CORS: 'true' }).cors).toBe(true);
+    expect(serverOptionsFromEnv({ LSTMKIT_MODEL_DIR: '/m', LSTMKIT_CORS: '0' }).cors).toBe(false);
   });
 
   it('names the variable that is not a number', () => {
-    expect(() => serverOptionsFromEnv({ MODEL_DIR: '/m', PORT: '80a' })).toThrow(
-      'PORT must be a non-negative integer, got "80a"',
+    expect(() => serverOptionsFromEnv({ LSTMKIT_MODEL_DIR: '/m', LSTMKIT_PORT: '80a' })).toThrow(
+      'LSTMKIT_PORT must be a non-negative integer, got "80a"',
     );
   });
 
-  it('leaves a missing MODEL_DIR to validation, which names it', () => {
+  it('leaves a missing model to validation, which names both settings', () => {
     expect(() => resolveServerOptions(serverOptionsFromEnv({}))).toThrow(
-      expect.objectContaining({ hint: 'set MODEL_DIR or --model-dir' }),
+      expect.objectContaining({
+        hint: 'set LSTMKIT_MODEL_DIR / --model-dir, or LSTMKIT_MODELS_DIR / --models-dir',
+      }),
     );
   });
 });

@@ -1,7 +1,6 @@
-import type { Prediction } from '@lstmkit/model';
 import { LstmkitError } from '@lstmkit/model';
 import type { FastifyInstance } from 'fastify';
-import type { MicroBatcher } from './micro-batcher.js';
+import type { ClassifyDefault } from './inference.js';
 import {
   errorResponseSchema,
   getPredictBodySchema,
@@ -11,6 +10,7 @@ import {
   postPredictBodySchema,
   postPredictResponseSchema,
 } from './schemas.js';
+import { parseTopK, rankedScores } from './scores.js';
 
 interface Input {
   input?: string;
@@ -20,7 +20,7 @@ const errorResponses = { '4xx': errorResponseSchema, '5xx': errorResponseSchema 
 
 export function registerPredictRoutes(
   app: FastifyInstance,
-  batcher: MicroBatcher<string, Prediction>,
+  classify: ClassifyDefault,
   limits: InputLimits,
 ): void {
   // The textbook API: GET with a JSON body (fastify ignores GET bodies unless told otherwise,
@@ -56,12 +56,12 @@ export function registerPredictRoutes(
           'missing input; send {"input": "some text"} as a JSON body or ?input=some%20text',
         );
       }
-      const [prediction] = await batcher.submit([input]);
-      return { response: prediction!.probability, knownTokens: prediction!.knownTokens };
+      const { predictions } = await classify(request, [input]);
+      return { response: predictions[0]!.probability, knownTokens: predictions[0]!.knownTokens };
     },
   );
 
-  app.post<{ Body: { input: string | string[] } }>(
+  app.post<{ Body: { input: string | string[]; top_k?: unknown } }>(
     '/predict',
     {
       schema: {
@@ -71,18 +71,23 @@ export function registerPredictRoutes(
     },
     async (request) => {
       const { input } = request.body;
+      const topK = parseTopK(request.body.top_k);
+      const texts = typeof input === 'string' ? [input] : input;
+      const { model, predictions } = await classify(request, texts);
+      const scores = predictions.map((p) => rankedScores(p, model.labels, topK));
       if (typeof input === 'string') {
-        const [prediction] = await batcher.submit([input]);
+        const [prediction] = predictions;
         return {
           response: prediction!.probability,
           label: prediction!.label,
+          scores: scores[0],
           knownTokens: prediction!.knownTokens,
         };
       }
-      const predictions = await batcher.submit(input);
       return {
         response: predictions.map((p) => p.probability),
         labels: predictions.map((p) => p.label),
+        scores,
         knownTokens: predictions.map((p) => p.knownTokens),
       };
     },

@@ -57,7 +57,10 @@ export class Histogram {
 
 export class Registry {
   readonly #families: MetricFamily[] = [];
-  readonly #gauges: { family: MetricFamily & { type: 'gauge' }; read: () => number }[] = [];
+  readonly #gauges: {
+    family: MetricFamily & { type: 'gauge' };
+    read: () => number | [Labels, number][];
+  }[] = [];
 
   counter(name: string, help: string): Counter {
     const family = { type: 'counter' as const, name, help, samples: {} };
@@ -71,8 +74,8 @@ export class Registry {
     return new Histogram(family);
   }
 
-  /** A gauge read at scrape time. */
-  gauge(name: string, help: string, read: () => number): void {
+  /** A gauge read at scrape time: one value, or one per label set. */
+  gauge(name: string, help: string, read: () => number | [Labels, number][]): void {
     const family = { type: 'gauge' as const, name, help, samples: {} };
     this.#families.push(family);
     this.#gauges.push({ family, read });
@@ -80,7 +83,13 @@ export class Registry {
 
   /** A deep copy of every family with gauges read now. */
   snapshot(): MetricFamily[] {
-    for (const gauge of this.#gauges) gauge.family.samples = { '': gauge.read() };
+    for (const gauge of this.#gauges) {
+      const value = gauge.read();
+      gauge.family.samples =
+        typeof value === 'number'
+          ? { '': value }
+          : Object.fromEntries(value.map(([labels, v]) => [labelKey(labels), v]));
+    }
     return structuredClone(this.#families);
   }
 }

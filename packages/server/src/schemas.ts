@@ -32,6 +32,8 @@ export function postPredictBodySchema(limits: InputLimits) {
           { type: 'array', minItems: 1, maxItems: limits.maxItems, items: textSchema(limits) },
         ],
       },
+      // Checked by the route (a positive integer or null), with a message naming it.
+      top_k: { description: 'Return only the k most probable classes in scores.' },
     },
     additionalProperties: false,
   } as const;
@@ -45,6 +47,16 @@ const knownTokens = {
     'tokens of the text found in the vocabulary; 0: nothing to classify (emoji, punctuation, unseen words or whitespace only), the answer is the model prior',
 } as const;
 
+/** Classes with their probabilities, most probable first (the Hugging Face shape). */
+export const labelScoresSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['label', 'score'],
+    properties: { label: { type: 'string' }, score: probability },
+  },
+} as const;
+
 export const getPredictResponseSchema = {
   type: 'object',
   required: ['response', 'knownTokens'],
@@ -55,15 +67,21 @@ export const postPredictResponseSchema = {
   anyOf: [
     {
       type: 'object',
-      required: ['response', 'label', 'knownTokens'],
-      properties: { response: probability, label: { type: 'string' }, knownTokens },
+      required: ['response', 'label', 'scores', 'knownTokens'],
+      properties: {
+        response: probability,
+        label: { type: 'string' },
+        scores: labelScoresSchema,
+        knownTokens,
+      },
     },
     {
       type: 'object',
-      required: ['response', 'labels', 'knownTokens'],
+      required: ['response', 'labels', 'scores', 'knownTokens'],
       properties: {
         response: { type: 'array', items: probability },
         labels: { type: 'array', items: { type: 'string' } },
+        scores: { type: 'array', items: labelScoresSchema },
         knownTokens: { type: 'array', items: knownTokens },
       },
     },

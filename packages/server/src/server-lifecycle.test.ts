@@ -69,8 +69,9 @@ describe('micro-batching off (maxBatchSize 1)', () => {
         inputs.map((t) => reference.predict([t])[0]!.probability),
       );
       const metrics = (await request(server.url, { path: '/metrics' })).text;
-      expect(metrics).toContain('lstmkit_predict_batch_size_bucket{le="1"} 6\n');
-      expect(metrics).toContain('lstmkit_predict_batch_size_count 6\n');
+      const labels = 'model="tiny",version="1"';
+      expect(metrics).toContain(`lstmkit_predict_batch_size_bucket{${labels},le="1"} 6\n`);
+      expect(metrics).toContain(`lstmkit_predict_batch_size_count{${labels}} 6\n`);
     } finally {
       reference.dispose();
       await server.close();

@@ -1,3 +1,4 @@
+import type { ModelRepository } from './model-repository.js';
 import { type Counter, type Histogram, Registry } from './prometheus.js';
 
 export interface ServerMetrics {
@@ -6,9 +7,17 @@ export interface ServerMetrics {
   requestDuration: Histogram;
   batchSize: Histogram;
   batchDuration: Histogram;
+  modelLoads: Counter;
   queueRejections: Counter;
   clientErrors: Counter;
   droppedConnections: Counter;
+  /** Adds the per-version gauges (loaded, refused) read from the repository at scrape time. */
+  trackModels(repository: ModelRepository): void;
+}
+
+/** Every series carries the model and version that answered ("" where none did). */
+export function modelLabels(model: { name: string; version: number } | undefined) {
+  return { model: model?.name ?? '', version: model === undefined ? '' : String(model.version) };
 }
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -44,6 +53,32 @@ export function createServerMetrics(gauges: ServerGauges, maxBatchSize: number):
       'Time of one forward pass, preprocessing included.',
       latencyBuckets,
     ),
+    modelLoads: registry.counter(
+      'lstmkit_model_loads_total',
+      'Model version loads by model, version and result (success or failure).',
+    ),
+    trackModels: (repository) => {
+      const byState = (state: string) => () =>
+        repository.names().flatMap((name) =>
+          repository
+            .status(name)
+            .filter((status) => status.state === state)
+            .map((status): [Record<string, string>, number] => [
+              { model: name, version: String(status.version) },
+              1,
+            ]),
+        );
+      registry.gauge(
+        'lstmkit_model_version_available',
+        'Model versions loaded and serving (1 per model and version).',
+        byState('AVAILABLE'),
+      );
+      registry.gauge(
+        'lstmkit_model_version_failed',
+        'Model versions that failed to load or verify (1 per model and version); the previous version keeps serving.',
+        byState('FAILED'),
+      );
+    },
     queueRejections: registry.counter(
       'lstmkit_predict_queue_rejections_total',
       'Requests refused with 503 QUEUE_FULL because maxQueuedTexts texts were waiting.',

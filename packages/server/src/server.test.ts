@@ -23,6 +23,11 @@ let server: RunningServer;
 let url: string;
 
 const unbatched = (text: string) => reference.predict([text])[0]!;
+/** Every class with its probability, most probable first. */
+const scoresOf = (text: string) =>
+  unbatched(text)
+    .probabilities.map((score, i) => ({ label: reference.bundle.labelNames[i]!, score }))
+    .sort((a, b) => b.score - a.score);
 
 beforeAll(async () => {
   reference = await Classifier.load(modelDir);
@@ -63,8 +68,23 @@ describe('predict', () => {
     expect(res.json).toEqual({
       response: expected.probability,
       label: expected.label,
+      scores: scoresOf(texts[2]!),
       knownTokens: expected.knownTokens,
     });
+    expect(res.json.scores.map((s: { label: string }) => s.label).sort()).toEqual([
+      'negative',
+      'positive',
+    ]);
+  });
+
+  it('POST top_k keeps the k most probable classes', async () => {
+    const res = await jsonRequest(url, 'POST', '/predict', { input: texts[2], top_k: 1 });
+    expect(res.status).toBe(200);
+    expect(res.json.scores).toEqual(scoresOf(texts[2]!).slice(0, 1));
+    expect(res.json.scores[0].label).toBe(res.json.label);
+    const bad = await jsonRequest(url, 'POST', '/predict', { input: texts[2], top_k: 0 });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toBe('top_k must be a positive integer, got 0');
   });
 
   it('POST an array answers one probability and label per text', async () => {
@@ -74,6 +94,7 @@ describe('predict', () => {
     expect(res.json).toEqual({
       response: batch.map((t) => unbatched(t).probability),
       labels: batch.map((t) => unbatched(t).label),
+      scores: batch.map(scoresOf),
       knownTokens: batch.map((t) => unbatched(t).knownTokens),
     });
   });
@@ -88,7 +109,8 @@ describe('predict', () => {
   it('micro-batches concurrent requests; each result equals its unbatched prediction', async () => {
     const before = await request(url, { path: '/metrics' });
     const batchesBefore = Number(
-      /lstmkit_predict_batch_size_count (\d+)/.exec(before.text)?.[1] ?? 0,
+      /lstmkit_predict_batch_size_count\{model="tiny",version="1"\} (\d+)/.exec(before.text)?.[1] ??
+        0,
     );
     const sentences = Array.from({ length: 32 }, (_, i) => texts[i % texts.length]!);
     const responses = await Promise.all(
@@ -97,7 +119,7 @@ describe('predict', () => {
     for (const [i, res] of responses.entries()) {
       const expected = unbatched(sentences[i]!);
       expect(res.status).toBe(200);
-      expect(res.json).toEqual({
+      expect(res.json).toMatchObject({
         response: expected.probability,
         label: expected.label,
         knownTokens: expected.knownTokens,
@@ -105,7 +127,9 @@ describe('predict', () => {
     }
     const after = await request(url, { path: '/metrics' });
     const batches =
-      Number(/lstmkit_predict_batch_size_count (\d+)/.exec(after.text)?.[1]) - batchesBefore;
+      Number(
+        /lstmkit_predict_batch_size_count\{model="tiny",version="1"\} (\d+)/.exec(after.text)?.[1],
+      ) - batchesBefore;
     // 32 requests at up to 8 per batch: at least 4 forward passes, far fewer than 32.
     expect(batches).toBeGreaterThanOrEqual(4);
     expect(batches).toBeLessThan(32);
@@ -401,7 +425,7 @@ describe('operations endpoints', () => {
   it('GET /openapi.json is an OpenAPI 3.1 document of the routes', async () => {
     const res = await request(url, { path: '/openapi.json' });
     expect(res.json.openapi).toBe('3.1.0');
-    expect(Object.keys(res.json.paths)).toEqual([
+    expect(Object.keys(res.json.paths).slice(0, 6)).toEqual([
       '/predict',
       '/health',
       '/ready',
@@ -409,6 +433,33 @@ describe('operations endpoints', () => {
       '/metrics',
       '/openapi.json',
     ]);
+    expect(Object.keys(res.json.paths)).toEqual(
+      expect.arrayContaining([
+        '/v2/models/{name}/versions/{version}/infer',
+        '/v1/models/{name}:predict',
+        '/v1/models/{name}/versions/{version}:classify',
+        '/v1/models/{name}/metadata',
+        '/models/{name}',
+        '/',
+        '/admin/reload',
+      ]),
+    );
+    // Every documented operation is a route (the admin route exists only with a token).
+    for (const [path, item] of Object.entries(res.json.paths)) {
+      for (const method of Object.keys(item as object)) {
+        if (path === '/admin/reload') continue;
+        const concrete = path.replace('{name}', 'tiny').replace('{version}', '1');
+        const answer = await request(url, {
+          method: method.toUpperCase(),
+          path: concrete,
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
+        const error = answer.json?.error;
+        const message = typeof error === 'string' ? error : (error?.message ?? '');
+        expect(message, `${method} ${path}`).not.toMatch(/^no (TensorFlow Serving )?route for/);
+      }
+    }
     expect(
       res.json.paths['/predict'].post.requestBody.content['application/json'].schema.properties
         .input.oneOf[1].maxItems,
@@ -421,15 +472,17 @@ describe('operations endpoints', () => {
     const res = await request(url, { path: '/metrics' });
     expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(res.text).toMatch(
-      /^lstmkit_http_requests_total\{method="POST",route="\/predict",status="200"\} \d+$/m,
+      /^lstmkit_http_requests_total\{method="POST",route="\/predict",status="200",model="tiny",version="1"\} \d+$/m,
     );
     expect(res.text).toMatch(
-      /^lstmkit_http_requests_total\{method="GET",route="unmatched",status="404"\} \d+$/m,
+      /^lstmkit_http_requests_total\{method="GET",route="unmatched",status="404",model="",version=""\} \d+$/m,
     );
     expect(res.text).toMatch(
-      /^lstmkit_http_request_duration_seconds_bucket\{route="\/predict",le="\+Inf"\} \d+$/m,
+      /^lstmkit_http_request_duration_seconds_bucket\{route="\/predict",model="tiny",version="1",le="\+Inf"\} \d+$/m,
     );
-    expect(res.text).toMatch(/^lstmkit_predict_batch_size_bucket\{le="8"\} \d+$/m);
+    expect(res.text).toMatch(
+      /^lstmkit_predict_batch_size_bucket\{model="tiny",version="1",le="8"\} \d+$/m,
+    );
     expect(Number(/^lstmkit_tfjs_tensors (\d+)$/m.exec(res.text)?.[1])).toBeGreaterThan(0);
   });
 });

@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse } from 'yaml';
 import { jsonRequest, request } from '../src/__fixtures__/http.js';
+import { makeRepository } from '../src/__fixtures__/repository.js';
 
 const modelDir = inject('bundleDir');
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -53,7 +56,13 @@ interface Child {
 
 function startApp(env: Record<string, string>): Child {
   const child = spawn(process.execPath, [app], {
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH,
+      LSTMKIT_HOST: '127.0.0.1',
+      LSTMKIT_PORT: '0',
+      LSTMKIT_LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -120,16 +129,27 @@ async function shutdownUnderLoad(child: Child, url: string) {
 
 describe('apps/server as a process', () => {
   it('finishes the in-flight request on SIGTERM, then exits 0', async () => {
-    const child = startApp({ MODEL_DIR: modelDir, MAX_BATCH_SIZE: '64', MAX_WAIT_MS: '3000' });
+    const child = startApp({
+      LSTMKIT_MODEL_DIR: modelDir,
+      LSTMKIT_MAX_BATCH_SIZE: '64',
+      LSTMKIT_MAX_WAIT_MS: '3000',
+    });
     const url = urlOf(await child.waitFor(/^Server listening at/));
     // Waits up to 3 s in the batcher for company: in flight when the signal lands.
-    const pending = jsonRequest(url, 'POST', '/predict', { input: 'great fun' });
+    const pending = request(url, {
+      method: 'POST',
+      path: '/predict',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'client-id-42' },
+      body: JSON.stringify({ input: 'great fun' }),
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
     child.process.kill('SIGTERM');
     const res = await pending;
     expect(res.status).toBe(200);
     expect(res.json.label).toBe('positive');
+    expect(res.headers['x-request-id']).toBe('client-id-42');
     expect(await child.exit).toBe(0);
+    expect(child.stderr()).not.toContain('DeprecationWarning');
     await expect(request(url, { path: '/health' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     // Structured request logs from pino.
     const completed = child.lines
@@ -140,11 +160,15 @@ describe('apps/server as a process', () => {
       method: 'POST',
       url: '/predict',
       statusCode: 200,
+      requestId: 'client-id-42',
+      model: 'tiny',
+      version: '1',
     });
     expect(typeof completed.responseTime).toBe('number');
   });
 
   it('with WORKERS=2 serves from two processes on one port and merges their metrics', async () => {
+    // The pre-0.2 names still work, with a warning.
     const child = startApp({ MODEL_DIR: modelDir, WORKERS: '2' });
     const url = urlOf(await child.waitFor(/^cluster listening/));
     try {
@@ -157,7 +181,7 @@ describe('apps/server as a process', () => {
       );
       const metrics = (await request(url, { path: '/metrics' })).text;
       expect(metrics).toContain(
-        'lstmkit_http_requests_total{method="POST",route="/predict",status="200"} 12\n',
+        'lstmkit_http_requests_total{method="POST",route="/predict",status="200",model="tiny",version="1"} 12\n',
       );
       const pids = new Set(
         child.lines
@@ -171,24 +195,60 @@ describe('apps/server as a process', () => {
       child.process.kill('SIGTERM');
     }
     expect(await child.exit).toBe(0);
+    expect(child.stderr()).toContain(
+      'DeprecationWarning: MODEL_DIR is deprecated; set LSTMKIT_MODEL_DIR instead',
+    );
+    expect(child.stderr()).toContain('WORKERS is deprecated; set LSTMKIT_WORKERS instead');
+  });
+
+  it('starts with the Kubernetes Deployment environment over the image defaults', async () => {
+    const models = await makeRepository({ sentiment: { 1: modelDir } });
+    // biome-ignore lint/suspicious/noExplicitAny: the manifest is read field by field
+    const deployment: any = parse(readFileSync(`${repo}deploy/kubernetes/deployment.yaml`, 'utf8'));
+    const env: Record<string, string> = { LSTMKIT_MODEL_DIR: '/model' }; // the image's ENV
+    for (const e of deployment.spec.template.spec.containers[0].env) {
+      if (typeof e.value === 'string') env[e.name] = e.value;
+    }
+    // Loopback and a free port here; the repository where the volume would be.
+    Object.assign(env, {
+      LSTMKIT_MODELS_DIR: models.dir,
+      LSTMKIT_HOST: '127.0.0.1',
+      LSTMKIT_PORT: '0',
+    });
+    const child = startApp(env);
+    try {
+      const url = urlOf(await child.waitFor(/^Server listening at/));
+      expect((await request(url, { path: '/v2/health/live' })).status).toBe(200);
+      expect((await request(url, { path: '/v2/health/ready' })).json).toEqual({ ready: true });
+      expect((await request(url, { path: '/v2/models/sentiment/ready' })).status).toBe(200);
+    } finally {
+      child.process.kill('SIGTERM');
+      await child.exit;
+      await models.remove();
+    }
   });
 
   it('SIGTERM under load: every request already sent is answered, then exit 0', async () => {
-    const child = startApp({ MODEL_DIR: modelDir, MAX_QUEUED_TEXTS: '20000' });
+    const child = startApp({ LSTMKIT_MODEL_DIR: modelDir, LSTMKIT_MAX_QUEUED_TEXTS: '20000' });
     const url = urlOf(await child.waitFor(/^Server listening at/));
     await shutdownUnderLoad(child, url);
   });
 
   it('SIGTERM under load with WORKERS=2: the same in every worker', async () => {
-    const child = startApp({ MODEL_DIR: modelDir, MAX_QUEUED_TEXTS: '20000', WORKERS: '2' });
+    const child = startApp({
+      LSTMKIT_MODEL_DIR: modelDir,
+      LSTMKIT_MAX_QUEUED_TEXTS: '20000',
+      LSTMKIT_WORKERS: '2',
+    });
     const url = urlOf(await child.waitFor(/^cluster listening/));
     await shutdownUnderLoad(child, url);
   });
 
   it('a restarted worker keeps the merged counters monotonic; its exit is logged once per key', async () => {
-    const child = startApp({ MODEL_DIR: modelDir, WORKERS: '2' });
+    const child = startApp({ LSTMKIT_MODEL_DIR: modelDir, LSTMKIT_WORKERS: '2' });
     const url = urlOf(await child.waitFor(/^cluster listening/));
-    const posts = 'lstmkit_http_requests_total{method="POST",route="/predict",status="200"}';
+    const posts =
+      'lstmkit_http_requests_total{method="POST",route="/predict",status="200",model="tiny",version="1"}';
     try {
       await Promise.all(
         Array.from({ length: 12 }, () => jsonRequest(url, 'POST', '/predict', { input: 'fun' })),
@@ -212,7 +272,7 @@ describe('apps/server as a process', () => {
   });
 
   it('exits 1 with the error code and a hint when the bundle is missing', async () => {
-    const child = startApp({ MODEL_DIR: '/nonexistent/bundle' });
+    const child = startApp({ LSTMKIT_MODEL_DIR: '/nonexistent/bundle' });
     expect(await child.exit).toBe(1);
     expect(child.stderr()).toContain(
       'error BUNDLE_NOT_FOUND: No model bundle directory at /nonexistent/bundle',

@@ -18,10 +18,13 @@ function sentences(count: number, seed: number): { text: string; label: number }
   });
 }
 
-/** Trains a tiny LSTM for a few steps and saves it as a bundle: seconds, deterministic. */
-export async function buildTinyBundle(dir: string): Promise<void> {
+/**
+ * Trains a tiny LSTM for a few steps and saves it as a bundle: seconds, deterministic. Another
+ * seed gives another model (other weights, same labels), e.g. a second version.
+ */
+export async function buildTinyBundle(dir: string, seed = 1): Promise<void> {
   await initBackend({ log: () => {} });
-  const examples = sentences(256, 7);
+  const examples = sentences(256, 6 + seed);
   const pipeline = TextPipeline.fit(
     examples.map((e) => e.text),
     { ...pipelinePresets.textbook, sequence: { length: 12, padding: 'pre', truncating: 'post' } },
@@ -37,7 +40,7 @@ export async function buildTinyBundle(dir: string): Promise<void> {
     dropout: 0,
     recurrentDropout: 0,
     head: 'last',
-    seed: 1,
+    seed,
     recurrentInitializer: 'glorotUniform',
   };
   const model = createModel(modelConfig);
