@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLstmkitError } from '../errors';
 import { loadDataset } from './load-dataset';
+import { MAX_LINE_BYTES } from './read-lines';
 
 let dir: string;
 beforeAll(async () => {
@@ -224,6 +225,17 @@ describe('loadDataset: malformed records', () => {
       ]);
     },
   );
+
+  it('refuses a line longer than MAX_LINE_BYTES instead of buffering it (e.g. /dev/zero)', async () => {
+    const path = await write('huge.tsv', `short\tpos\n${'x'.repeat(MAX_LINE_BYTES + 1)}\tneg\n`);
+    const error = await rejection(loadDataset(path));
+    expect(error.code).toBe('INVALID_DATASET_RECORD');
+    expect(error.message).toBe(
+      `${path}:2: line longer than 4 MiB; this is not a line-per-record text file`,
+    );
+    const zero = await rejection(loadDataset('/dev/zero', { format: 'tsv' }));
+    expect(zero.message).toMatch(/^\/dev\/zero:1: line longer than 4 MiB/);
+  });
 
   it('fails when nothing is left', async () => {
     const path = await write('none.tsv', 'no tab\n');

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { LstmkitError } from '../errors';
 
 export type TextEncoding = 'utf-8' | 'latin1';
 
@@ -9,6 +10,12 @@ export type Line = { number: number; text: string } | { number: number; invalid:
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 const BOM = '\ufeff';
+
+/**
+ * No text record is this long; a file with such a line is not line-oriented data (or is
+ * /dev/zero), and buffering it whole would grow memory without end.
+ */
+export const MAX_LINE_BYTES = 4 << 20;
 
 /**
  * Streams a file line by line (LF or CRLF; U+0085 and U+2028 are text, as in Python's file
@@ -24,6 +31,7 @@ export async function* readLines(
   let number = 0;
   // Pieces of a line that spans reads, joined once when it ends (a long line costs O(length)).
   let rest: Buffer[] = [];
+  let restBytes = 0;
   const decode = (bytes: Buffer): Line => {
     number++;
     const end =
@@ -34,6 +42,15 @@ export async function* readLines(
     if (number === 1 && text.startsWith(BOM)) text = text.slice(1);
     return { number, text };
   };
+  const checkLength = (bytes: number) => {
+    if (bytes > MAX_LINE_BYTES) {
+      throw new LstmkitError(
+        'INVALID_DATASET_RECORD',
+        `${file}:${number + 1}: line longer than ${MAX_LINE_BYTES >> 20} MiB; this is not a line-per-record text file`,
+        { hint: 'Check the path and --format: records are one line of text each.' },
+      );
+    }
+  };
   for await (const chunk of createReadStream(file, {
     highWaterMark: 1 << 20,
   }) as AsyncIterable<Buffer>) {
@@ -41,9 +58,11 @@ export async function* readLines(
     let start = 0;
     let end = chunk.indexOf(NEWLINE, start);
     if (end !== -1 && rest.length > 0) {
+      checkLength(restBytes + end);
       rest.push(chunk.subarray(0, end));
       yield decode(Buffer.concat(rest));
       rest = [];
+      restBytes = 0;
       start = end + 1;
       end = chunk.indexOf(NEWLINE, start);
     }
@@ -51,7 +70,11 @@ export async function* readLines(
       yield decode(chunk.subarray(start, end));
       start = end + 1;
     }
-    if (start < chunk.length) rest.push(chunk.subarray(start));
+    if (start < chunk.length) {
+      rest.push(chunk.subarray(start));
+      restBytes += chunk.length - start;
+      checkLength(restBytes);
+    }
   }
   if (rest.length > 0) yield decode(Buffer.concat(rest));
 }
