@@ -99,6 +99,20 @@ export async function recoverInterruptedReplace(
 }
 
 /**
+ * The directory a replace of `target` writes (a symlink is followed), once an interrupted
+ * replace there is finished, and its state: replaceable, or an error naming what is not ours.
+ */
+export async function checkReplaceable(
+  target: string,
+  strangers: Strangers,
+  what: string,
+): Promise<{ dir: string; state: OwnedState }> {
+  const dir = await followSymlink(target);
+  await recoverInterruptedReplace(dir, strangers, what);
+  return { dir, state: await checkOwnedDirectory(dir, strangers, what) };
+}
+
+/**
  * Removes `.<dir>.tmp-<pid>-*` directories left by writers that died (their pid is gone),
  * when they hold nothing but files of the kind being written (a temp has no manifest yet).
  */
@@ -149,11 +163,10 @@ export async function writeDirectoryAtomic(
   strangers: Strangers,
   what: string,
 ): Promise<void> {
-  const dir = await followSymlink(target);
+  const { dir, state } = await checkReplaceable(target, strangers, what);
+  const replacing = state !== 'absent';
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });
-  await recoverInterruptedReplace(dir, strangers, what);
-  const replacing = (await checkOwnedDirectory(dir, strangers, what)) !== 'absent';
   const previous = previousPath(dir);
   const hasPrevious = (await checkOwnedDirectory(previous, strangers, what)) !== 'absent';
   await removeOrphanedTemps(dir, new Set(files.keys()));

@@ -3,8 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LstmkitError } from '@lstmkit/preprocess';
 import {
-  checkOwnedDirectory,
-  followSymlink,
+  checkReplaceable,
   type OwnedState,
   recoverInterruptedReplace,
   type Strangers,
@@ -65,9 +64,7 @@ const bundleStrangers: Strangers = async (dir, names) => {
  * a crash interrupted between its two renames first.
  */
 export async function checkBundleDirectory(dir: string): Promise<OwnedState> {
-  const target = await followSymlink(resolve(dir));
-  await recoverInterruptedReplace(target, bundleStrangers, 'model bundle');
-  return checkOwnedDirectory(target, bundleStrangers, 'model bundle');
+  return (await checkReplaceable(resolve(dir), bundleStrangers, 'model bundle')).state;
 }
 
 async function checkDirectory(dir: string): Promise<void> {
