@@ -28,20 +28,20 @@ describe('planEpoch', () => {
   const split = makeSplit(lengths, 50);
 
   it('visits every row exactly once per epoch, in batches of batchSize', () => {
-    const batches = planEpoch(split, 32, 42, 1);
+    const batches = planEpoch(split, 32, 42, 1, 0);
     expect(batches).toHaveLength(Math.ceil(1000 / 32));
     expect(batches.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(batches.filter((b) => b.length !== 32)).toHaveLength(1);
   });
 
   it('is a function of (seed, epoch)', () => {
-    expect(planEpoch(split, 32, 42, 1)).toEqual(planEpoch(split, 32, 42, 1));
-    expect(planEpoch(split, 32, 42, 2)).not.toEqual(planEpoch(split, 32, 42, 1));
-    expect(planEpoch(split, 32, 43, 1)).not.toEqual(planEpoch(split, 32, 42, 1));
+    expect(planEpoch(split, 32, 42, 1, 0)).toEqual(planEpoch(split, 32, 42, 1, 0));
+    expect(planEpoch(split, 32, 42, 2, 0)).not.toEqual(planEpoch(split, 32, 42, 1, 0));
+    expect(planEpoch(split, 32, 43, 1, 0)).not.toEqual(planEpoch(split, 32, 42, 1, 0));
   });
 
   it('groups similar lengths so trimming removes most padding', () => {
-    const { full, trimmed } = paddingFraction(split, planEpoch(split, 32, 42, 1));
+    const { full, trimmed } = paddingFraction(split, planEpoch(split, 32, 42, 1, 0));
     const meanLength = lengths.reduce((a, b) => a + b, 0) / lengths.length;
     expect(full).toBeCloseTo(1 - meanLength / 50, 10);
     expect(trimmed).toBeLessThan(0.05);

@@ -3,9 +3,7 @@ import {
   createRng,
   type EncodedBatch,
   gatherRows,
-  rowLengths,
   shuffleInPlace,
-  type TextPipeline,
 } from '@lstmkit/preprocess';
 import { deriveSeed } from './seed.js';
 
@@ -32,36 +30,21 @@ export interface Batch {
 }
 
 /** Sorting happens within chunks of this many batches: enough to group similar lengths, still random. */
-const CHUNK_BATCHES = 50;
-
-export function encodeSplit(
-  pipeline: TextPipeline,
-  examples: readonly { text: string; label: number }[],
-): EncodedSplit {
-  const encoded = pipeline.encodeBatch(examples.map((e) => e.text));
-  const padId = pipeline.vocabulary.padId;
-  return {
-    encoded,
-    labels: Int32Array.from(examples, (e) => e.label),
-    lengths: rowLengths(encoded, padId),
-    padId,
-    count: encoded.shape[0],
-    sequenceLength: encoded.shape[1],
-  };
-}
+export const CHUNK_BATCHES = 50;
 
 /**
  * One epoch's batches as row indices: shuffle, sort chunks of ~50 batches by length so a batch
  * holds similar lengths (little padding left after trimming), then shuffle the batch order.
- * Depends only on (seed, epoch), so a resumed run replays the same order.
+ * Depends only on (seed, epoch, window), so a resumed run replays the same order.
  */
 export function planEpoch(
   split: EncodedSplit,
   batchSize: number,
   seed: number,
   epoch: number,
+  window: number,
 ): number[][] {
-  const rng = createRng(deriveSeed(seed, 0x5eed, epoch));
+  const rng = createRng(deriveSeed(seed, 0x5eed, epoch, window));
   const order = shuffleInPlace(
     Array.from({ length: split.count }, (_, i) => i),
     rng,

@@ -47,6 +47,7 @@ export const trainDefaults = {
   threshold: 0.5,
   thresholdMetric: 'f1',
   weightDecay: 0,
+  maxValidation: 20_000,
 } as const satisfies { preset: PresetName } & Record<string, unknown>;
 
 /** Bounds of every numeric option, inclusive unless `exclusiveMin`. */
@@ -63,6 +64,7 @@ export const trainLimits = {
   freezeEmbeddingEpochs: { min: 1, max: 100_000 },
   missingMinCount: { min: 1, max: Number.MAX_SAFE_INTEGER },
   sequenceLength: { min: 1, max: MAX_SEQUENCE_LENGTH },
+  maxValidation: { min: 1, max: Number.MAX_SAFE_INTEGER },
   model: modelLimits,
 } as const;
 
@@ -113,6 +115,7 @@ export const optionHelp = {
   lrSchedule: 'constant (default), plateau (halve after an evaluation without improvement), cosine',
   warmupSteps: 'raise the learning rate linearly over the first N steps',
   weightDecay: `decoupled weight decay (AdamW; default ${trainDefaults.weightDecay})`,
+  maxValidation: `validate on at most N examples of the validation split (default ${trainDefaults.maxValidation.toLocaleString('en-US')})`,
 } as const;
 
 /** Overrides on the preset's pipeline: `clean` and `sequence` merge field by field. */
@@ -122,8 +125,14 @@ export interface PipelineOverrides {
   sequence?: Partial<SequenceConfig>;
 }
 
-/** How the run's splits were made, so `evaluate` can recreate the test set (or say it cannot). */
+/**
+ * How the run's splits were made, so `evaluate` can recreate the test set (or say it cannot).
+ * `hashed`: each record's split follows from a seeded hash of its text and label
+ * (`splitOfRecord`), so no split needs the data in memory. `seeded`: the in-memory shuffle of
+ * bundles from lstmkit 0.1 (`splitDataset`), which evaluate still recreates.
+ */
 export type SplitRecord =
+  | { source: 'hashed'; seed: number; fractions: [train: number, validation: number, test: number] }
   | {
       source: 'seeded';
       seed: number;
@@ -131,6 +140,13 @@ export type SplitRecord =
       stratify: boolean;
     }
   | { source: 'given' };
+
+/** How to split a dataset without its own split (the seed defaults to the run's). */
+export interface HashSplitOptions {
+  seed?: number;
+  /** Default [0.8, 0.1, 0.1]. */
+  fractions?: [train: number, validation: number, test: number];
+}
 
 /** What a caller may set; everything left out comes from the preset's recipe. */
 export interface RunOverrides {
@@ -146,8 +162,10 @@ export interface RunOverrides {
   evalEvery?: number;
   patience?: number;
   seed?: number;
-  /** How to split the dataset (default: seeded by `seed`, `splitDefaults` otherwise). */
-  split?: SplitOptions;
+  /** How to split the dataset (default: hashed with `seed`, fractions 0.8/0.1/0.1). */
+  split?: HashSplitOptions;
+  /** Validation examples used at most: the rest of the validation split is held back (default 20,000). */
+  maxValidation?: number;
   /** The caller brings its own splits: recorded as `{ source: 'given' }`. */
   givenSplits?: boolean;
   /**
@@ -200,6 +218,7 @@ export interface RunConfig {
   patience: number;
   seed: number;
   split: SplitRecord;
+  maxValidation: number;
   /** Pretrained word vectors; absent: the embedding starts random. */
   embeddings?: { path: string; keepMissing: number };
   /** Epochs the embedding stays fixed: 0 never, `'all'` the whole run. */
@@ -290,14 +309,9 @@ export function resolveRunConfig(overrides: RunOverrides = {}): RunConfig {
   const split: SplitRecord = overrides.givenSplits
     ? { source: 'given' }
     : {
-        source: 'seeded',
-        seed: overrides.split?.seed ?? seed,
-        fractions: [...(overrides.split?.fractions ?? splitDefaults.fractions)] as [
-          number,
-          number,
-          number,
-        ],
-        stratify: overrides.split?.stratify ?? splitDefaults.stratify,
+        source: 'hashed',
+        seed: integer('split.seed', overrides.split?.seed ?? seed, trainLimits.seed),
+        fractions: resolveFractions(overrides.split?.fractions),
       };
   return {
     preset,
@@ -316,6 +330,11 @@ export function resolveRunConfig(overrides: RunOverrides = {}): RunConfig {
     patience: integer('patience', overrides.patience ?? t.patience, trainLimits.patience),
     seed,
     split,
+    maxValidation: integer(
+      'maxValidation',
+      overrides.maxValidation ?? t.maxValidation,
+      trainLimits.maxValidation,
+    ),
     ...resolveTrainingFeatures(overrides),
   };
 }
@@ -402,8 +421,26 @@ function resolveTrainingFeatures(o: RunOverrides) {
   } satisfies Partial<RunConfig>;
 }
 
-/** The options `splitDataset` recreates a seeded run's splits with. */
+function resolveFractions(fractions: unknown): [number, number, number] {
+  if (fractions === undefined) return [...splitDefaults.fractions];
+  const ok =
+    Array.isArray(fractions) &&
+    fractions.length === 3 &&
+    fractions.every((f) => typeof f === 'number' && f >= 0 && f <= 1) &&
+    Math.abs(fractions[0] + fractions[1] + fractions[2] - 1) <= 1e-6 &&
+    fractions[0] > 0;
+  if (!ok) {
+    invalid(
+      'split.fractions',
+      '[train, validation, test], numbers from 0 to 1 summing to 1, train above 0',
+      fractions,
+    );
+  }
+  return [...(fractions as [number, number, number])];
+}
+
+/** The options `splitDataset` recreates a 0.1 bundle's seeded split with. */
 export function splitOptionsOf(record: SplitRecord): SplitOptions | undefined {
-  if (record.source === 'given') return undefined;
+  if (record.source !== 'seeded') return undefined;
   return { seed: record.seed, fractions: record.fractions, stratify: record.stratify };
 }

@@ -1,9 +1,18 @@
 import { type Classifier, inferenceDefaults, predictProbabilities } from '@lstmkit/model';
-import type { Example } from '@lstmkit/preprocess';
+import {
+  type DatasetSource,
+  type Example,
+  LstmkitError,
+  sortLabelNames,
+  splitDataset,
+  splitOfRecord,
+} from '@lstmkit/preprocess';
 import type * as tf from '@tensorflow/tfjs';
 import type { EncodedSplit } from './batching.js';
 import { computeMetrics } from './metrics.js';
-import type { Metrics } from './types.js';
+import { type SplitRecord, splitOptionsOf } from './config.js';
+import { passReporter } from './pass-events.js';
+import type { Metrics, PassEvent } from './types.js';
 
 /** Metrics of a trained model on an encoded split (binary: label 1 at P >= threshold). */
 export function evaluateSplit(
@@ -36,4 +45,79 @@ export function evaluate(classifier: Classifier, examples: readonly Example[]): 
     classifier.bundle.labelNames.length,
     { threshold: classifier.threshold },
   );
+}
+
+export interface EvaluateSourceOptions {
+  /** Score only this split's records (the bundle's `training.split`); absent: every record. */
+  split?: SplitRecord;
+  /** Texts per `classifier.predict` call (default 4,096). */
+  chunkSize?: number;
+  onEvent?: (event: PassEvent) => void;
+}
+
+/**
+ * Metrics of a loaded classifier on a dataset read as a stream: records are matched to the
+ * model's labels by name and predicted in chunks, so only labels and probabilities are kept.
+ * With `split`, only the records that training put in its test split are scored (a 0.1
+ * bundle's in-memory `seeded` split is recreated in memory).
+ */
+export async function evaluateSource(
+  classifier: Classifier,
+  source: DatasetSource,
+  options: EvaluateSourceOptions = {},
+): Promise<Metrics> {
+  const { split, chunkSize = 4096, onEvent = () => {} } = options;
+  if (split?.source === 'given') {
+    throw new LstmkitError(
+      'SPLIT_NOT_RECORDED',
+      'The model was trained on splits given to the trainer, so its test set cannot be recreated.',
+      { hint: 'Score every record of held-out data instead.' },
+    );
+  }
+  const labelNames = classifier.bundle.labelNames;
+  const index = new Map(labelNames.map((name, i) => [name, i]));
+  const labels: number[] = [];
+  const probabilities: number[][] = [];
+  let texts: string[] = [];
+  const flush = () => {
+    for (const prediction of classifier.predict(texts)) probabilities.push(prediction.probabilities);
+    texts = [];
+  };
+  const unit = source.bytes === undefined ? 'rows' : 'bytes';
+  const pass = passReporter(onEvent, 'test', unit, source.bytes ?? source.count);
+  const records = split?.source === 'seeded' ? seededTestRecords(source, split) : source.records({
+    onProgress: ({ bytes, records }) => pass.progress(unit === 'bytes' ? bytes : records),
+  });
+  for await (const record of records) {
+    if (split?.source === 'hashed' && splitOfRecord(record, split.seed, split.fractions) !== 'test') {
+      continue;
+    }
+    const label = index.get(record.label);
+    if (label === undefined) {
+      throw new LstmkitError(
+        'LABEL_MISMATCH',
+        `${record.where ?? source.name} has label '${record.label}', which the model does not know (model labels: ${labelNames.join(', ')})`,
+        { hint: 'Evaluate on data labelled like the training data.' },
+      );
+    }
+    labels.push(label);
+    texts.push(record.text);
+    if (texts.length === chunkSize) flush();
+  }
+  flush();
+  pass.finish(source.bytes ?? labels.length);
+  return computeMetrics(labels, probabilities, labelNames.length, {
+    threshold: classifier.threshold,
+  });
+}
+
+/** A 0.1 bundle's test split: the seeded in-memory shuffle it was trained with. */
+async function* seededTestRecords(source: DatasetSource, split: SplitRecord) {
+  const records = [];
+  for await (const record of source.records()) records.push(record);
+  const names = source.labelNames ?? sortLabelNames(records.map((r) => r.label));
+  const examples = records.map((r) => ({ ...r, label: names.indexOf(r.label) }));
+  for (const example of splitDataset(examples, splitOptionsOf(split)).test) {
+    yield { ...example, label: names[example.label]! };
+  }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { loadBundle, lockDirectory, saveBundle } from '@lstmkit/model';
+import { fileDataStore } from './file-data-store.js';
 import { checkOutputs, writeHistory, writeReport } from './outputs.js';
 import { readRunState, restoreTensors, saveRunState } from './run-state.js';
 import type { RunStore } from './run-store.js';
@@ -17,6 +18,7 @@ export async function fileRunStore(outDir: string): Promise<RunStore> {
   const release = await lockDirectory(paths.bundleDir, 'model bundle');
   return {
     paths,
+    data: fileDataStore(paths.dataDir),
     fingerprint(parts) {
       const hash = createHash('sha256');
       for (const part of parts) hash.update(part);

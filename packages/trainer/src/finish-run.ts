@@ -1,7 +1,8 @@
+import type * as tf from '@tensorflow/tfjs';
 import { LstmkitError } from '@lstmkit/preprocess';
-import { paddingFraction, planEpoch } from './batching.js';
 import { evaluateSplit, splitProbabilities } from './evaluate.js';
 import { computeMetrics } from './metrics.js';
+import { passReporter } from './pass-events.js';
 import { type LoopOutcome, positionOf, type Run } from './step-loop.js';
 import { selectThreshold, type ThresholdChoice } from './threshold.js';
 import type { Metrics, TrainResult } from './types.js';
@@ -20,7 +21,7 @@ export async function finishRun(run: Run, outcome: LoopOutcome): Promise<TrainRe
   let threshold = typeof given === 'number' && given !== 0.5 ? given : undefined;
   let choice: ThresholdChoice | undefined;
   const end = async (status: 'interrupted' | 'complete', validation: Metrics, test: Metrics) => {
-    await store.writeReport(report(run, outcome, status, validation, test, choice));
+    await store.writeReport(await report(run, outcome, status, validation, test, choice));
     // A complete run needs no state to resume from.
     if (status === 'complete') await store.clearRunState();
     const result = resultOf(run, outcome, validation, test, threshold);
@@ -50,7 +51,7 @@ export async function finishRun(run: Run, outcome: LoopOutcome): Promise<TrainRe
       threshold = choice.threshold;
     }
     validation = evaluateSplit(best.model, data.validation, numClasses, { threshold });
-    test = evaluateSplit(best.model, data.test, numClasses, { rocCurve: true, threshold });
+    test = await scoreTest(run, best.model, threshold);
     await store.saveBundle({
       model: best.model,
       pipeline: best.pipeline,
@@ -72,23 +73,29 @@ export async function finishRun(run: Run, outcome: LoopOutcome): Promise<TrainRe
   return end('complete', validation, test);
 }
 
-function report(
+async function report(
   run: Run,
   outcome: LoopOutcome,
   status: string,
   validation: Metrics,
   test: Metrics,
   threshold: ThresholdChoice | undefined,
-): Record<string, unknown> {
-  const { o, config, data, progress } = run;
+): Promise<Record<string, unknown>> {
+  const { config, data, progress } = run;
+  const manifest = run.prepared.manifest;
   return {
     formatVersion: 1,
     status,
     dataset: {
-      name: o.dataset.name,
-      labelNames: o.dataset.labelNames,
-      sizes: { train: data.train.count, validation: data.validation.count, test: data.test.count },
-      skipped: o.dataset.skipped?.length ?? 0,
+      name: run.datasetName,
+      labelNames: run.labelNames,
+      sizes: { train: data.train.rows, validation: data.validation.count, test: data.test.rows },
+      records: manifest.records,
+      skipped: manifest.skipped,
+      validationHeldBack: manifest.validationHeldBack,
+      vocabularyPruned: manifest.pruned,
+      encodedIn: run.store.data.dir,
+      cached: run.prepared.previous?.manifest.encodeKey === run.prepared.encodeKey,
     },
     config,
     vocabularySize: run.pipeline.vocabulary.size,
@@ -103,7 +110,7 @@ function report(
       trainingSeconds: progress.trainingSeconds,
       trainSentencesPerSecond: progress.samplesTrained / Math.max(1e-9, progress.trainingSeconds),
     },
-    padding: paddingFraction(data.train, planEpoch(data.train, config.batchSize, config.seed, 1)),
+    padding: await data.train.padding(),
     lengths: run.lengths,
     learningRates: progress.learningRates,
     ...(progress.embeddings && { embeddings: progress.embeddings }),
@@ -134,6 +141,31 @@ function resultOf(
     ...(threshold !== undefined && { threshold }),
     secondsPerEpoch: mean(progress.epochSeconds),
   };
+}
+
+/** The best model on the test split, shard by shard: memory stays bounded whatever its size. */
+async function scoreTest(
+  run: Run,
+  model: tf.LayersModel,
+  threshold: number | undefined,
+): Promise<Metrics> {
+  const { test, reader } = run.data;
+  const pass = passReporter(run.o.onEvent, 'test', 'rows', test.rows);
+  const labels: number[] = [];
+  const probabilities: number[][] = [];
+  for await (const shard of reader.eachShard(test)) {
+    const scores = splitProbabilities(model, shard);
+    for (let r = 0; r < shard.count; r++) {
+      labels.push(shard.labels[r]!);
+      probabilities.push(scores[r]!);
+    }
+    pass.progress(labels.length);
+  }
+  pass.finish(labels.length);
+  return computeMetrics(labels, probabilities, run.modelConfig.numClasses, {
+    rocCurve: true,
+    threshold,
+  });
 }
 
 function mean(values: readonly number[]): number {

@@ -1,5 +1,6 @@
 import { bundleFiles, loadBundle } from '@lstmkit/model/browser';
 import { LstmkitError } from '@lstmkit/preprocess';
+import { memoryDataStore } from './data-store.js';
 import type { HistoryRow } from './history.js';
 import type { RunStore } from './run-store.js';
 
@@ -23,6 +24,7 @@ export function memoryRunStore(name: string): MemoryRunStore {
       bundleDir: name,
       reportDir: `${name}.report`,
       runDir: `${name}.run`,
+      dataDir: `${name}.data`,
       reportPath: `${name}.report/report.json`,
       historyPath: `${name}.report/history.jsonl`,
       plotPath: `${name}.report/training.svg`,
@@ -36,7 +38,8 @@ export function memoryRunStore(name: string): MemoryRunStore {
     get report() {
       return report;
     },
-    // Only compared on resume, which a memory run never does.
+    data: memoryDataStore(name),
+    // Compared on resume, which a memory run never does, and keying the data it encodes once.
     fingerprint: () => '',
     readRunState: async () => undefined,
     clearRunState: async () => {},

@@ -1,12 +1,18 @@
 import type { BackendName } from '@lstmkit/model';
-import { type Dataset, type DatasetSplits, LstmkitError } from '@lstmkit/preprocess';
+import {
+  type Dataset,
+  type DatasetSource,
+  type DatasetSplits,
+  datasetSource,
+  LstmkitError,
+} from '@lstmkit/preprocess';
 import { type RunConfig, resolveRunConfig } from './config.js';
 import type { TrainEvent, TrainOptions } from './types.js';
 
 /** A run's inputs besides its configuration, checked, and its configuration resolved. */
 export interface ResolvedTrainOptions {
-  dataset: Dataset;
-  splits: DatasetSplits | undefined;
+  /** The data as a source, in memory or streamed; given splits are tags on its records. */
+  source: DatasetSource;
   config: RunConfig;
   outDir: string;
   resume: boolean;
@@ -26,18 +32,13 @@ function invalid(field: string, expected: string, value: unknown): never {
 export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions {
   if (options === null || typeof options !== 'object') invalid('options', 'an object', options);
   const { dataset, splits, outDir, resume, signal, backend, onEvent, ...overrides } = options;
-  if (!dataset || !Array.isArray(dataset.examples) || !Array.isArray(dataset.labelNames)) {
-    invalid('dataset', 'a Dataset with examples and labelNames', typeof dataset);
-  }
-  if (dataset.labelNames.length < 2) {
-    invalid('dataset.labelNames', 'at least 2 labels', dataset.labelNames);
-  }
+  const source = sourceOf(dataset, splits);
   if (typeof outDir !== 'string' || outDir.length === 0) {
     invalid('outDir', 'a non-empty directory path', outDir);
   }
   const config = resolveRunConfig({ ...overrides, givenSplits: splits !== undefined });
-  const numClasses = dataset.labelNames.length;
-  if (overrides.threshold !== undefined && numClasses !== 2) {
+  const numClasses = source.labelNames?.length;
+  if (overrides.threshold !== undefined && numClasses !== undefined && numClasses !== 2) {
     invalid(
       'threshold',
       `left out for ${numClasses} classes (it decides binary models only)`,
@@ -45,8 +46,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     );
   }
   return {
-    dataset,
-    splits,
+    source,
     config,
     outDir,
     resume: resume ?? false,
@@ -54,4 +54,30 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     backend,
     onEvent: onEvent ?? (() => {}),
   };
+}
+
+function isSource(dataset: Dataset | DatasetSource): dataset is DatasetSource {
+  return typeof (dataset as DatasetSource).records === 'function';
+}
+
+/** A Dataset becomes a source in memory; splits the caller gives become its records' tags. */
+function sourceOf(
+  dataset: Dataset | DatasetSource,
+  splits: DatasetSplits | undefined,
+): DatasetSource {
+  if (dataset && typeof dataset === 'object' && isSource(dataset)) {
+    if (splits !== undefined) invalid('splits', 'left out with a DatasetSource', 'splits');
+    return dataset;
+  }
+  if (!dataset || !Array.isArray(dataset.examples) || !Array.isArray(dataset.labelNames)) {
+    invalid('dataset', 'a Dataset with examples and labelNames, or a DatasetSource', typeof dataset);
+  }
+  if (dataset.labelNames.length < 2) {
+    invalid('dataset.labelNames', 'at least 2 labels', dataset.labelNames);
+  }
+  if (splits === undefined) return datasetSource(dataset);
+  const tagged = (['train', 'validation', 'test'] as const).flatMap((split) =>
+    splits[split].map((example) => ({ ...example, split })),
+  );
+  return datasetSource({ ...dataset, examples: tagged });
 }

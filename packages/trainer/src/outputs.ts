@@ -9,6 +9,7 @@ import {
   type Strangers,
 } from '@lstmkit/model';
 import { ATOMIC_TEMP, writeFileAtomic } from './atomic-write.js';
+import { dataStrangers } from './file-data-store.js';
 import { type HistoryRow, historyToJsonl } from './history.js';
 import { type LearningRatePlot, renderTrainingSvg } from './plot.js';
 import { runStateStrangers } from './run-state.js';
@@ -21,6 +22,8 @@ export interface OutputPaths {
   bundleDir: string;
   reportDir: string;
   runDir: string;
+  /** The encoded data, reused by a later run with the same data and recipe. */
+  dataDir: string;
   reportPath: string;
   historyPath: string;
   plotPath: string;
@@ -33,6 +36,7 @@ export function outputPaths(outDir: string): OutputPaths {
     bundleDir,
     reportDir,
     runDir: `${bundleDir}.run`,
+    dataDir: `${bundleDir}.data`,
     reportPath: join(reportDir, 'report.json'),
     historyPath: join(reportDir, 'history.jsonl'),
     plotPath: join(reportDir, 'training.svg'),
@@ -55,6 +59,7 @@ export async function checkOutputs(outDir: string): Promise<OutputPaths> {
   await checkBundleDirectory(paths.bundleDir);
   await checkOwnedDirectory(paths.runDir, runStateStrangers, 'resumable run state');
   await checkOwnedDirectory(paths.reportDir, reportStrangers, 'training report');
+  await checkOwnedDirectory(paths.dataDir, dataStrangers, 'encoded training data');
   await checkWritable(dirname(paths.bundleDir));
   return paths;
 }

@@ -1,4 +1,5 @@
 import type { Bundle, BundleContents } from '@lstmkit/model';
+import type { DataStore } from './data-store.js';
 import type * as tf from '@tensorflow/tfjs';
 import type { HistoryRow } from './history.js';
 import type { OutputPaths } from './outputs.js';
@@ -14,7 +15,9 @@ import type { WordVectors } from './word-vectors.js';
 export interface RunStore {
   /** Named in events and results (in memory: labels, not paths). */
   readonly paths: OutputPaths;
-  /** A digest of the run's inputs, compared on resume. */
+  /** The encoded shards of the run's data (Node: `<outDir>.data/`). */
+  readonly data: DataStore;
+  /** A digest of the run's inputs, compared on resume, and of the data recipe (cache keys). */
   fingerprint(parts: Iterable<string>): string;
   readRunState(): Promise<RunState | undefined>;
   clearRunState(): Promise<void>;

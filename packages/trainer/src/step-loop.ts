@@ -1,8 +1,9 @@
 import { type BackendInfo, FusedAdam, type ModelConfig } from '@lstmkit/model';
 import type { TextPipeline } from '@lstmkit/preprocess';
 import type * as tf from '@tensorflow/tfjs';
-import { type EncodedSplit, gatherBatch, planEpoch } from './batching.js';
+import type { EncodedSplit } from './batching.js';
 import { embeddingFrozenIn, type RunConfig } from './config.js';
+import type { ShardedSplit } from './data-store.js';
 import { initialEarlyStopping, recordEvaluation } from './early-stopping.js';
 import { evaluateSplit } from './evaluate.js';
 import type { HistoryRow } from './history.js';
@@ -14,10 +15,13 @@ import {
 } from './lr-schedule.js';
 import type { ResolvedTrainOptions } from './options.js';
 import type { OutputPaths } from './outputs.js';
+import { passReporter } from './pass-events.js';
+import type { PreparedData } from './prepare-data.js';
 import { setEmbeddingFrozen } from './pretrained-embeddings.js';
 import type { RunProgress } from './run-state.js';
 import type { RunStore } from './run-store.js';
 import { deriveSeed } from './seed.js';
+import type { ShardReader, TrainBatches } from './sharded-data.js';
 import type { TokenLengths } from './train.js';
 import { setLearningRate, trainStep } from './train-step.js';
 import type { RunPosition, TrainingRecord } from './types.js';
@@ -33,12 +37,17 @@ export interface Run {
   /** Where the run keeps its bundle, history, report and state (files or memory). */
   store: RunStore;
   paths: OutputPaths;
+  labelNames: string[];
+  datasetName: string;
+  /** The encoded data: its manifest says what each split holds. */
+  prepared: PreparedData;
   /** The training split's token lengths, for the report. */
   lengths: TokenLengths;
   pipeline: TextPipeline;
   modelConfig: ModelConfig;
   fingerprint: string;
-  data: { train: EncodedSplit; validation: EncodedSplit; test: EncodedSplit };
+  /** Train in windows of shards, validation in memory (bounded), test shard by shard. */
+  data: { train: TrainBatches; validation: EncodedSplit; test: ShardedSplit; reader: ShardReader };
   model: tf.LayersModel;
   /** Replaced when the embedding unfreezes (a fresh Adam, as Keras' recompile). */
   optimizer: FusedAdam;
@@ -104,7 +113,6 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
   let epochsRun = progress.epoch - 1;
   while (progress.epoch <= config.epochs && !interrupted && !stoppedEarly) {
     const epoch = progress.epoch;
-    const plan = planEpoch(data.train, config.batchSize, config.seed, epoch);
     const frozen = embeddingFrozenIn(config, epoch);
     if (frozen !== progress.embeddingFrozen) {
       // Adam keeps its moments by variable position: a changed variable list needs a fresh one.
@@ -124,7 +132,7 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
         break;
       }
       const step = progress.stepInEpoch;
-      const batch = gatherBatch(data.train, plan[step]!);
+      const batch = await data.train.batch(epoch, step);
       const learningRate = learningRateAt(
         config.lrSchedule,
         progress.lrSchedule,
@@ -197,7 +205,10 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
 /** Validate, checkpoint on improvement, record history; true when early stopping fires. */
 async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> {
   const { o, config, progress, paths } = run;
+  const rows = run.data.validation.count;
+  const pass = passReporter(o.onEvent, 'validation', 'rows', rows);
   const validation = evaluateSplit(run.model, run.data.validation, run.modelConfig.numClasses);
+  pass.finish(rows);
   const acc = progress.accumulator;
   const trainMetrics = { loss: acc.lossSum / acc.batches, accuracy: acc.correct / acc.count };
   progress.accumulator = { lossSum: 0, correct: 0, count: 0, batches: 0 };
@@ -230,7 +241,7 @@ async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> 
     await run.store.saveBundle({
       model: run.model,
       pipeline: run.pipeline,
-      labelNames: o.dataset.labelNames,
+      labelNames: run.labelNames,
       modelConfig: run.modelConfig,
       training: { ...run.record, ...at },
       metrics: { validation },
@@ -246,7 +257,7 @@ async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> 
 }
 
 export function runTitle(run: Run): string {
-  return `${run.o.dataset.name}: ${run.config.preset} preset, ${run.modelConfig.arch}`;
+  return `${run.datasetName}: ${run.config.preset} preset, ${run.modelConfig.arch}`;
 }
 
 /** Lets timers and signal handlers (Ctrl-C, a worker's stop message) run between steps. */

@@ -6,22 +6,13 @@ import {
   initBackend,
   type ModelConfig,
 } from '@lstmkit/model';
-import {
-  type DatasetSplits,
-  type Example,
-  LstmkitError,
-  lengthHistogram,
-  lengthStats,
-  splitDataset,
-  TextPipeline,
-} from '@lstmkit/preprocess';
+import { type LengthCounter, LstmkitError, TextPipeline } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
-import { encodeSplit } from './batching.js';
-import { exampleWeights, resolveClassWeights } from './class-weights.js';
-import { type RunConfig, resumableFields, splitOptionsOf } from './config.js';
-import { loadInitialBundle } from './fine-tune.js';
+import { resolveClassWeights } from './class-weights.js';
+import { type RunConfig, resumableFields } from './config.js';
 import { finishRun } from './finish-run.js';
 import { type ResolvedTrainOptions, resolveTrainOptions } from './options.js';
+import { type DataInputs, encodeData, fitData } from './prepare-data.js';
 import {
   embeddingLayer,
   loadPretrainedEmbeddings,
@@ -30,6 +21,7 @@ import {
 } from './pretrained-embeddings.js';
 import type { RunStore } from './run-store.js';
 import { deriveSeed } from './seed.js';
+import { ShardReader, TrainBatches } from './sharded-data.js';
 import { freshProgress, positionOf, type Run, runEpochs } from './step-loop.js';
 import type { TrainOptions, TrainResult } from './types.js';
 
@@ -54,17 +46,11 @@ export async function trainWithStore(
   const store = await openStore(o.outDir);
   try {
     const { initFrom } = o.config;
-    const initial = initFrom
-      ? await loadInitialBundle(store.loadInitialBundle, initFrom, o.dataset, o.splits)
-      : undefined;
+    const initial = initFrom ? await store.loadInitialBundle(initFrom) : undefined;
     try {
-      if (initial) {
-        o.dataset = initial.dataset;
-        o.splits = initial.splits;
-      }
-      return await trainInto(store, o, backend, options, initial?.bundle);
+      return await trainInto(store, o, backend, options, initial);
     } finally {
-      initial?.bundle.model.dispose();
+      initial?.model.dispose();
     }
   } finally {
     await store.release();
@@ -80,20 +66,26 @@ async function trainInto(
 ): Promise<TrainResult> {
   const { paths } = store;
   const given = o.config;
-  const numClasses = o.dataset.labelNames.length;
-  const splits = o.splits ?? splitDataset(o.dataset.examples, splitOptionsOf(given.split));
-  checkSplits(splits, numClasses);
+  const inputs: DataInputs = {
+    source: o.source,
+    config: given,
+    store: store.data,
+    hash: (parts) => store.fingerprint(parts),
+    onEvent: o.onEvent,
+  };
+  const fitted = await fitData(inputs, initial);
+  const { labelNames } = fitted;
+  const numClasses = labelNames.length;
+  if (options.threshold !== undefined && numClasses !== 2) {
+    throw new LstmkitError(
+      'INVALID_TRAIN_OPTIONS',
+      `Training option 'threshold' must be left out for ${numClasses} classes (it decides binary models only), got ${JSON.stringify(options.threshold)}.`,
+    );
+  }
 
   const saved = o.resume ? await store.readRunState() : undefined;
   if (!saved) await store.clearRunState();
-  let pipeline = saved
-    ? TextPipeline.fromJSON(saved.pipeline)
-    : (initial?.pipeline ??
-      TextPipeline.fit(
-        splits.train.map((e) => e.text),
-        given.pipeline,
-        given.vocabulary,
-      ));
+  let pipeline = saved ? TextPipeline.fromJSON(saved.pipeline) : fitted.pipeline;
   // A resumed run has its embedding in the saved weights: the file is not read again.
   let pretrained: PretrainedEmbeddings | undefined;
   if (given.embeddings && !saved) {
@@ -120,6 +112,7 @@ async function trainInto(
     }
     o.onEvent({ type: 'embeddings', ...embeddings });
   }
+  const data = await encodeData(inputs, fitted, pipeline);
   const modelConfig: ModelConfig = initial
     ? initial.modelConfig
     : {
@@ -131,7 +124,12 @@ async function trainInto(
   // The config as trained: a fine-tuned bundle's model and pipeline, the vectors' size.
   const { vocabSize: _v, numClasses: _n, ...trainedModel } = modelConfig;
   const config: RunConfig = { ...given, model: trainedModel, pipeline: pipeline.config };
-  const fingerprint = store.fingerprint(fingerprintParts(config, o.dataset.labelNames, splits));
+  const fixed: Partial<RunConfig> = { ...config };
+  for (const field of resumableFields) delete fixed[field];
+  const fingerprint = store.fingerprint([
+    JSON.stringify({ config: fixed, labelNames }),
+    data.encodeKey,
+  ]);
   if (saved && saved.fingerprint !== fingerprint) {
     throw new LstmkitError(
       'RESUME_MISMATCH',
@@ -142,20 +140,12 @@ async function trainInto(
     );
   }
 
+  const { splits } = data.manifest;
   const classWeights =
-    config.classWeight &&
-    resolveClassWeights(
-      config.classWeight,
-      splits.train.map((e) => e.label),
-      o.dataset.labelNames,
-    );
-  const weights = exampleWeights(splits.train, classWeights);
-  const data = {
-    train: { ...encodeSplit(pipeline, splits.train), ...(weights && { weights }) },
-    validation: encodeSplit(pipeline, splits.validation),
-    test: encodeSplit(pipeline, splits.test),
-  };
-  const stepsPerEpoch = Math.ceil(data.train.count / config.batchSize);
+    config.classWeight && resolveClassWeights(config.classWeight, splits.train.labelCounts, labelNames);
+  const reader = new ShardReader(store.data, pipeline, classWeights);
+  const batches = new TrainBatches(reader, splits.train, config.batchSize, config.seed);
+  const stepsPerEpoch = batches.stepsPerEpoch;
   const model = createModel(modelConfig);
   const progress = saved ?? freshProgress(config, stepsPerEpoch);
   if (embeddings) progress.embeddings = embeddings;
@@ -165,17 +155,25 @@ async function trainInto(
     backend,
     store,
     paths,
-    lengths: tokenLengths(pipeline, splits.train),
+    labelNames,
+    datasetName: fitted.name,
+    prepared: data,
+    lengths: tokenLengths(fitted.trainLengths, pipeline.config.sequence.length),
     pipeline,
     modelConfig,
     fingerprint,
-    data,
+    data: {
+      train: batches,
+      validation: await reader.all(splits.validation),
+      test: splits.test,
+      reader,
+    },
     model,
     optimizer: new FusedAdam(config.learningRate),
     stepsPerEpoch,
     progress,
     record: {
-      dataset: o.dataset.name,
+      dataset: fitted.name,
       ...config,
       ...(classWeights && { classWeights }),
       ...(embeddings && {
@@ -203,9 +201,11 @@ async function trainInto(
       type: 'start',
       totalEpochs: config.epochs,
       stepsPerEpoch,
-      trainSize: data.train.count,
-      validationSize: data.validation.count,
-      testSize: data.test.count,
+      trainSize: splits.train.rows,
+      validationSize: splits.validation.rows,
+      testSize: splits.test.rows,
+      validationHeldBack: data.manifest.validationHeldBack,
+      dataDir: store.data.dir,
       backend: backend.name,
       config,
       ...(saved && { resumedFrom: positionOf(saved, stepsPerEpoch) }),
@@ -228,54 +228,16 @@ function embeddingsRecord(config: RunConfig, pretrained: PretrainedEmbeddings) {
   };
 }
 
-function checkSplits(splits: DatasetSplits, numClasses: number): void {
-  const check = (name: keyof DatasetSplits, examples: readonly Example[], required: boolean) => {
-    if (required && examples.length === 0) {
-      throw new LstmkitError('INVALID_DATASET', `The ${name} split is empty.`, {
-        hint: 'Use more examples or larger split fractions.',
-      });
-    }
-    const bad = examples.findIndex(
-      (e) => !Number.isInteger(e.label) || e.label < 0 || e.label >= numClasses,
-    );
-    if (bad >= 0) {
-      throw new LstmkitError(
-        'INVALID_DATASET',
-        `Example ${bad} of the ${name} split has label ${JSON.stringify(examples[bad]!.label)}, outside 0..${numClasses - 1} (dataset.labelNames).`,
-      );
-    }
-  };
-  check('train', splits.train, true);
-  check('validation', splits.validation, true);
-  check('test', splits.test, false);
-}
-
-/** Everything in the run config but its `resumableFields`, the labels and the split contents. */
-function* fingerprintParts(
-  config: RunConfig,
-  labelNames: readonly string[],
-  splits: DatasetSplits,
-): Generator<string> {
-  const fixed: Partial<RunConfig> = { ...config };
-  for (const field of resumableFields) delete fixed[field];
-  yield JSON.stringify({ config: fixed, labelNames });
-  for (const name of ['train', 'validation', 'test'] as const) {
-    yield `\n${name}:${splits[name].length}\n`;
-    for (const e of splits[name]) yield `${e.label}\t${e.text}\n`;
-  }
-}
-
 export type TokenLengths = ReturnType<typeof tokenLengths>;
 
 /** Tokens per training example before truncation, against the sequence length the model reads. */
-function tokenLengths(pipeline: TextPipeline, examples: readonly Example[]) {
-  const lengths = examples.map((e) => pipeline.tokens(e.text).length);
-  const sequenceLength = pipeline.config.sequence.length;
-  const stats = lengthStats(lengths);
+function tokenLengths(lengths: LengthCounter, sequenceLength: number) {
   return {
-    ...stats,
+    ...lengths.stats(),
     sequenceLength,
-    truncated: lengths.filter((length) => length > sequenceLength).length,
-    histogram: lengthHistogram(lengths, stats, 24),
+    truncated: lengths
+      .toJSON()
+      .reduce((sum, [length, count]) => (length > sequenceLength ? sum + count : sum), 0),
+    histogram: lengths.histogram(24),
   };
 }

@@ -1,5 +1,5 @@
 import type { BackendName } from '@lstmkit/model';
-import type { Dataset, DatasetSplits } from '@lstmkit/preprocess';
+import type { Dataset, DatasetSource, DatasetSplits } from '@lstmkit/preprocess';
 import type { RunConfig, RunOverrides } from './config.js';
 import type { EmbeddingCoverage } from './embedding-matrix.js';
 
@@ -80,7 +80,26 @@ export type TrainingRecord = RunConfig & {
   embeddingCoverage?: { format: string; dimensions: number; found: number; missing: number };
 };
 
+/**
+ * Progress of one pass over the data or a split: `digest` (hashing the file), `count` (pass 1:
+ * labels and vocabulary), `encode` (pass 2: shards), `validation` and `test` (scoring).
+ * `cached`: the pass was skipped, its result read from the encoded-data directory.
+ */
+export interface PassEvent {
+  type: 'pass';
+  pass: 'digest' | 'count' | 'encode' | 'validation' | 'test';
+  done: number;
+  /** Undefined when not known ahead (a stream of unknown size). */
+  total: number | undefined;
+  unit: 'bytes' | 'rows' | 'steps';
+  /** Since the pass began. */
+  seconds: number;
+  finished?: boolean;
+  cached?: boolean;
+}
+
 export type TrainEvent =
+  | PassEvent
   | {
       type: 'start';
       totalEpochs: number;
@@ -88,6 +107,10 @@ export type TrainEvent =
       trainSize: number;
       validationSize: number;
       testSize: number;
+      /** Validation examples beyond `maxValidation`, not used. */
+      validationHeldBack: number;
+      /** Where the encoded shards are (Node: `<outDir>.data/`). */
+      dataDir: string;
       backend: string;
       /** What this run trains with: presets, overrides and defaults resolved. */
       config: RunConfig;
@@ -127,10 +150,17 @@ export type TrainEvent =
 
 /** A run's configuration (`RunOverrides`, resolved by `resolveRunConfig`) and its inputs. */
 export interface TrainOptions extends Omit<RunOverrides, 'givenSplits'> {
-  dataset: Dataset;
+  /**
+   * The data: a `Dataset` in memory, or a `DatasetSource` (`openDataset` in Node), read in two
+   * streaming passes whatever its size. Either way it is encoded into shards in the run's store.
+   */
+  dataset: Dataset | DatasetSource;
   /** Use these splits as given instead of splitting `dataset.examples` (recorded as given). */
   splits?: DatasetSplits;
-  /** The best bundle is written here; reports go to `<outDir>.report/`, run state to `<outDir>.run/`. */
+  /**
+   * The best bundle is written here; reports go to `<outDir>.report/`, run state to
+   * `<outDir>.run/`, the encoded data to `<outDir>.data/` (reused by a run with the same data).
+   */
   outDir: string;
   /** Continue the run saved in `<outDir>.run/` (starts fresh when there is none). */
   resume?: boolean;

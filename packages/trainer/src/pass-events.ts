@@ -1,0 +1,34 @@
+import type { PassEvent } from './types.js';
+
+/** Emits `pass` events for one pass, at most every 100 ms, and its end. */
+export function passReporter(
+  onEvent: (event: PassEvent) => void,
+  pass: PassEvent['pass'],
+  unit: PassEvent['unit'],
+  total: number | undefined,
+) {
+  const started = performance.now();
+  let last = -Infinity;
+  const event = (done: number, extra: Partial<PassEvent> = {}): PassEvent => ({
+    type: 'pass',
+    pass,
+    done,
+    total,
+    unit,
+    seconds: (performance.now() - started) / 1000,
+    ...extra,
+  });
+  onEvent(event(0));
+  return {
+    progress(done: number) {
+      const now = performance.now();
+      if (now - last < 100) return;
+      last = now;
+      onEvent(event(done));
+    },
+    finish(done: number, cached = false) {
+      onEvent(event(done, { finished: true, ...(cached && { cached: true }) }));
+    },
+  };
+}
+

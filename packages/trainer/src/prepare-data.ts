@@ -1,0 +1,324 @@
+import {
+  type DatasetRecord,
+  type DatasetSource,
+  LengthCounter,
+  LstmkitError,
+  PipelineFitter,
+  type PipelineJSON,
+  sortLabelNames,
+  splitDefaults,
+  splitOfRecord,
+  TextPipeline,
+} from '@lstmkit/preprocess';
+import type { RunConfig } from './config.js';
+import {
+  type DataManifest,
+  type DataStore,
+  type ShardedSplit,
+  type SplitName,
+  shardFileName,
+} from './data-store.js';
+import { SHARD_ROWS, ShardBuilder } from './shards.js';
+import { passReporter } from './pass-events.js';
+import type { PassEvent } from './types.js';
+
+/** Bump when the encoding changes: older caches are then encoded again. */
+const ENCODING_VERSION = 1;
+const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
+
+export interface DataInputs {
+  source: DatasetSource;
+  config: RunConfig;
+  store: DataStore;
+  /** The store's digest function (SHA-256 in Node). */
+  hash: (parts: Iterable<string>) => string;
+  onEvent: (event: PassEvent) => void;
+}
+
+/** Pass 1's result: the fitted pipeline and what the data holds. */
+export interface FittedData {
+  name: string;
+  fitKey: string;
+  labelNames: string[];
+  /** Fitted on the train split (fine-tuning: the bundle's). */
+  pipeline: TextPipeline;
+  /** Token lengths of the train split before truncation. */
+  trainLengths: LengthCounter;
+  records: number;
+  skipped: number;
+  weighted: boolean;
+  pruned: DataManifest['pruned'];
+  /** The encoding found in the store, reused when its `encodeKey` matches. */
+  previous: { manifest: DataManifest; pipeline: PipelineJSON } | undefined;
+}
+
+/** Pass 2's result: the shards a run trains, validates and tests on. */
+export interface PreparedData extends FittedData {
+  encodeKey: string;
+  manifest: DataManifest;
+}
+
+/** Where a split's records go: the seeded hash split, or the dataset's own. */
+function splitter(config: RunConfig): (record: DatasetRecord) => SplitName {
+  const { seed, fractions } =
+    config.split.source === 'hashed'
+      ? config.split
+      : { seed: config.seed, fractions: splitDefaults.fractions };
+  return (record) => splitOfRecord(record, seed, fractions);
+}
+
+/** Reads the source once with progress in bytes (files) or records (memory). */
+function readPass(inputs: DataInputs, pass: 'count' | 'encode') {
+  const { source } = inputs;
+  const unit = source.bytes === undefined ? 'rows' : 'bytes';
+  const report = passReporter(inputs.onEvent, pass, unit, source.bytes ?? source.count);
+  let skipped = 0;
+  const records = source.records({
+    onProgress: ({ bytes, records }) => report.progress(unit === 'bytes' ? bytes : records),
+    onSkipped: () => skipped++,
+  });
+  return { records, report, skipped: () => skipped };
+}
+
+/**
+ * Pass 1: the data's digest, its labels, the vocabulary fitted on the train split with a
+ * bounded count table, and the train split's lengths. Reused from the store when the data and
+ * recipe are the same (`fitKey`).
+ */
+export async function fitData(
+  inputs: DataInputs,
+  initial?: { pipeline: TextPipeline; labelNames: readonly string[] },
+): Promise<FittedData> {
+  const { source, config, store, hash } = inputs;
+  const digestPass = passReporter(inputs.onEvent, 'digest', 'bytes', source.bytes);
+  const digest = await source.digest();
+  digestPass.finish(source.bytes ?? 0);
+  const fitKey = hash([
+    JSON.stringify({
+      version: ENCODING_VERSION,
+      digest,
+      pipeline: config.pipeline,
+      vocabulary: config.vocabulary,
+      split: config.split,
+      seed: config.split.source === 'hashed' ? undefined : config.seed,
+      labelNames: source.labelNames ?? null,
+    }),
+    initial ? JSON.stringify(initial.pipeline.toJSON()) : '',
+  ]);
+  const previous = await store.readManifest();
+  if (previous?.manifest.fitKey === fitKey) {
+    const { manifest } = previous;
+    const report = passReporter(inputs.onEvent, 'count', 'rows', manifest.records);
+    report.finish(manifest.records, true);
+    return {
+      name: source.name,
+      fitKey,
+      labelNames: checkInitialLabels(initial, manifest.labelNames, source.name),
+      pipeline: initial?.pipeline ?? TextPipeline.fromJSON(previous.pipeline),
+      trainLengths: LengthCounter.fromJSON(manifest.trainLengths),
+      records: manifest.records,
+      skipped: manifest.skipped,
+      weighted: manifest.weighted,
+      pruned: manifest.pruned,
+      previous,
+    };
+  }
+
+  const splitOf = splitter(config);
+  const fitter = initial ? undefined : new PipelineFitter(config.pipeline, config.vocabulary);
+  const trainLengths = new LengthCounter();
+  const known = source.labelNames && new Set(source.labelNames);
+  const labels = new Set<string>();
+  let records = 0;
+  let weighted = false;
+  const pass = readPass(inputs, 'count');
+  for await (const record of pass.records) {
+    records++;
+    if (known && !known.has(record.label)) {
+      throw new LstmkitError(
+        'INVALID_DATASET',
+        `${record.where ?? `Record ${records}`} has label ${JSON.stringify(record.label)}, not one of ${[...known].join(', ')}.`,
+      );
+    }
+    labels.add(record.label);
+    if (record.weight !== undefined) {
+      checkWeight(record, records);
+      if (record.weight !== 1) weighted = true;
+    }
+    if (splitOf(record) === 'train') {
+      trainLengths.add(
+        fitter ? fitter.add(record.text) : initial!.pipeline.tokens(record.text).length,
+      );
+    }
+  }
+  pass.report.finish(source.bytes ?? records);
+  if (trainLengths.count === 0) {
+    throw new LstmkitError('INVALID_DATASET', `${source.name}: the train split is empty.`, {
+      hint: 'Use more examples or a larger train fraction.',
+    });
+  }
+  const labelNames = source.labelNames ? [...source.labelNames] : sortLabelNames(labels);
+  if (labelNames.length < 2) {
+    throw new LstmkitError(
+      'INVALID_DATASET',
+      `${source.name} has ${labelNames.length} label${labelNames.length === 1 ? '' : 's'} (${labelNames.join(', ')}); a classifier needs at least 2.`,
+    );
+  }
+  return {
+    name: source.name,
+    fitKey,
+    labelNames: checkInitialLabels(initial, labelNames, source.name),
+    pipeline: initial?.pipeline ?? fitter!.finish(),
+    trainLengths,
+    records,
+    skipped: pass.skipped(),
+    weighted,
+    pruned: fitter?.pruned ?? { tokens: 0, belowCount: 0 },
+    previous,
+  };
+}
+
+function checkWeight(record: DatasetRecord, index: number): void {
+  const w = record.weight;
+  if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+    throw new LstmkitError(
+      'INVALID_DATASET',
+      `${record.where ?? `Record ${index}`} has weight ${JSON.stringify(w)}; weights must be finite numbers >= 0.`,
+    );
+  }
+}
+
+/**
+ * A fine-tuned bundle keeps its label order; the data must have the same labels. Any
+ * difference is named: a new label would need a new output layer, a missing one skews the head.
+ */
+function checkInitialLabels(
+  initial: { labelNames: readonly string[] } | undefined,
+  dataLabels: readonly string[],
+  name: string,
+): string[] {
+  if (!initial) return [...dataLabels];
+  const extra = dataLabels.filter((label) => !initial.labelNames.includes(label));
+  const absent = initial.labelNames.filter((label) => !dataLabels.includes(label));
+  if (extra.length > 0 || absent.length > 0) {
+    const list = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
+    throw new LstmkitError(
+      'LABEL_MISMATCH',
+      `Cannot fine-tune on ${name}: the bundle's labels are ${list(initial.labelNames)}, the data's ${list(dataLabels)}${extra.length > 0 ? `; not in the bundle: ${list(extra)}` : ''}${absent.length > 0 ? `; not in the data: ${list(absent)}` : ''}.`,
+      { hint: 'Fine-tune on data with the labels the bundle was trained on, or train a new model.' },
+    );
+  }
+  return [...initial.labelNames];
+}
+
+/**
+ * Pass 2: every record hash-split and encoded with `pipeline` (the fitted one, or the one the
+ * pretrained vectors left) into shards of ids without padding; validation stops at
+ * `maxValidation` rows. Reused when the store holds the same encoding (`encodeKey`).
+ */
+export async function encodeData(
+  inputs: DataInputs,
+  fitted: FittedData,
+  pipeline: TextPipeline,
+): Promise<PreparedData> {
+  const { source, config, store } = inputs;
+  const encodeKey = inputs.hash([
+    fitted.fitKey,
+    JSON.stringify(pipeline.toJSON()),
+    JSON.stringify(fitted.labelNames),
+    String(config.maxValidation),
+  ]);
+  const { previous } = fitted;
+  if (previous?.manifest.encodeKey === encodeKey) {
+    passReporter(inputs.onEvent, 'encode', 'rows', previous.manifest.records).finish(
+      previous.manifest.records,
+      true,
+    );
+    return { ...fitted, pipeline, encodeKey, manifest: previous.manifest };
+  }
+
+  await store.clear();
+  const idType = pipeline.vocabulary.size > 0x10000 ? 'int32' : 'uint16';
+  const labelIndex = new Map(fitted.labelNames.map((name, i) => [name, i]));
+  const splitOf = splitter(config);
+  const splits = Object.fromEntries(
+    SPLITS.map((name) => [
+      name,
+      {
+        rows: 0,
+        tokens: 0,
+        shards: [],
+        labelCounts: fitted.labelNames.map(() => 0),
+        weighted: fitted.weighted && name === 'train',
+      } satisfies ShardedSplit,
+    ]),
+  ) as Record<SplitName, ShardedSplit>;
+  const builders = Object.fromEntries(
+    SPLITS.map((name) => [name, new ShardBuilder(idType === 'int32', splits[name].weighted)]),
+  ) as Record<SplitName, ShardBuilder>;
+  const flush = async (name: SplitName) => {
+    const builder = builders[name];
+    if (builder.rows === 0) return;
+    const split = splits[name];
+    const file = shardFileName(name, split.shards.length);
+    split.shards.push({ file, rows: builder.rows });
+    await store.writeShard(file, builder.take());
+  };
+
+  let validationHeldBack = 0;
+  const pass = readPass(inputs, 'encode');
+  let records = 0;
+  for await (const record of pass.records) {
+    records++;
+    const name = splitOf(record);
+    const split = splits[name];
+    if (name === 'validation' && split.rows >= config.maxValidation) {
+      validationHeldBack++;
+      continue;
+    }
+    const label = labelIndex.get(record.label);
+    if (label === undefined) {
+      throw new LstmkitError(
+        'INVALID_DATASET',
+        `${record.where ?? `Record ${records}`} has label ${JSON.stringify(record.label)}, which the first pass over ${source.name} did not see: the data changed while it was read.`,
+      );
+    }
+    const ids = pipeline.encodeIds(record.text);
+    builders[name].add(ids, label, record.weight ?? 1);
+    split.rows++;
+    split.tokens += ids.length;
+    split.labelCounts[label]!++;
+    if (builders[name].rows === SHARD_ROWS) await flush(name);
+  }
+  for (const name of SPLITS) await flush(name);
+  pass.report.finish(source.bytes ?? records);
+  if (records !== fitted.records) {
+    throw new LstmkitError(
+      'INVALID_DATASET',
+      `${source.name} gave ${records} records in the second pass and ${fitted.records} in the first: it changed while it was read.`,
+    );
+  }
+  if (splits.validation.rows === 0) {
+    throw new LstmkitError('INVALID_DATASET', `${source.name}: the validation split is empty.`, {
+      hint: 'Use more examples or a larger validation fraction.',
+    });
+  }
+  const manifest: DataManifest = {
+    format: 'lstmkit-encoded-data',
+    formatVersion: 1,
+    fitKey: fitted.fitKey,
+    encodeKey,
+    source: { name: source.name, digest: await source.digest() },
+    labelNames: fitted.labelNames,
+    records,
+    skipped: fitted.skipped,
+    trainLengths: fitted.trainLengths.toJSON(),
+    weighted: fitted.weighted,
+    pruned: fitted.pruned,
+    validationHeldBack,
+    idType,
+    splits,
+  };
+  await store.commit(manifest, fitted.pipeline.toJSON());
+  return { ...fitted, pipeline, encodeKey, manifest };
+}
