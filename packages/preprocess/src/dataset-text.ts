@@ -1,7 +1,6 @@
 import type { Dataset } from './dataset';
 import { LstmkitError } from './errors';
-import { Collector, indexMap } from './node/collector';
-import { sortLabelNames } from './node/label-index';
+import { collectDataset, indexMap, RecordChecker } from './node/collector';
 import type { RecordOrMalformed } from './node/raw-record';
 import { readCsv } from './node/read-csv';
 import { readFastText } from './node/read-fasttext';
@@ -79,9 +78,15 @@ export async function parseDataset(
         ? readFastText(name, lines)
         : readTsv(name, lines);
   const declared = options.labelNames === undefined ? undefined : indexMap(options.labelNames);
-  const collector = new Collector(options.lenient ?? false, declared);
-  await collector.drain(records);
-  const labelNames = options.labelNames ?? sortLabelNames(collector.records.map((r) => r.label));
-  const index = declared ?? indexMap(labelNames);
-  return collector.toDataset(name, labelNames, (label) => index.get(label) as number);
+  const labelNames = options.labelNames;
+  const lenient = options.lenient ?? false;
+  return collectDataset({
+    name,
+    labelNames,
+    async *records(read = {}) {
+      const checker = new RecordChecker(lenient, declared, (label) => label, read.onSkipped);
+      yield* checker.check(records);
+      checker.finish(name);
+    },
+  });
 }

@@ -1,3 +1,5 @@
+import type { SkippedRecord } from './dataset-source';
+
 export interface Example {
   text: string;
   /** Index into `Dataset.labelNames`. */
@@ -15,5 +17,5 @@ export interface Dataset {
   /** Label i is `labelNames[i]`; for binary data index 1 is the positive class. */
   labelNames: string[];
   /** Malformed records skipped in lenient mode (empty otherwise: strict mode throws). */
-  skipped: { file: string; line: number; reason: string }[];
+  skipped: SkippedRecord[];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isLstmkitError } from './errors';
-import { TextPipeline } from './pipeline';
+import { PipelineFitter, TextPipeline } from './pipeline';
 import { pipelinePresets } from './presets';
 import { createRng } from './random';
 import { padSequence } from './sequence';
@@ -169,5 +169,91 @@ describe('TextPipeline', () => {
         ]);
       }
     }
+  });
+
+  it('encodeIds gives the real ids after truncation and padIds the row encode() gives', () => {
+    const corpus = [
+      'a great great movie',
+      'café naïve 😀 film',
+      '',
+      '   ',
+      'one two three four five six seven',
+      'unseen words only',
+      'x',
+    ];
+    for (const padding of ['pre', 'post'] as const) {
+      for (const truncating of ['pre', 'post'] as const) {
+        const sequence = { length: 4, padding, truncating };
+        const p = TextPipeline.fit(corpus, { ...pipelinePresets.default, sequence });
+        for (const text of [...corpus, 'great unseen 😀']) {
+          const ids = p.encodeIds(text);
+          const all = p.vocabulary.encode(p.tokens(text));
+          const kept =
+            truncating === 'pre' ? all.slice(Math.max(0, all.length - 4)) : all.slice(0, 4);
+          expect([...ids]).toEqual(kept);
+          const row = new Int32Array(10);
+          p.padIds(ids, row, 3);
+          expect([...row.subarray(3, 7)]).toEqual([...p.encode(text)]);
+          expect([...row.subarray(0, 3), ...row.subarray(7)]).toEqual([0, 0, 0, 0, 0, 0]);
+        }
+      }
+    }
+    expect(TextPipeline.fit(corpus, pipelinePresets.default).encodeIds('').length).toBe(0);
+  });
+});
+
+describe('PipelineFitter', () => {
+  const rng = createRng(9);
+  // Zipf-like: word k is drawn with probability ~ 1/k, so a few words are frequent and many rare.
+  const word = (k: number): string =>
+    (k < 26 ? '' : word(Math.floor(k / 26))) + String.fromCharCode(97 + (k % 26));
+  const zipf = () => word(Math.floor(Math.exp(rng() * Math.log(5000))));
+  const corpus = Array.from({ length: 3000 }, () =>
+    Array.from({ length: 1 + Math.floor(rng() * 20) }, zipf).join(' '),
+  );
+
+  it("fits as TextPipeline.fit when nothing is pruned, returning each text's token count", () => {
+    const fitter = new PipelineFitter(pipelinePresets.default, { minCount: 2 });
+    for (const text of corpus) expect(fitter.add(text)).toBe(text.split(' ').length);
+    expect(fitter.pruned).toEqual({ tokens: 0, belowCount: 0 });
+    const reference = Vocabulary.build(
+      corpus.map((t) => t.split(' ')),
+      { minCount: 2 },
+    );
+    expect(fitter.finish().vocabulary.toJSON()).toEqual(reference.toJSON());
+    expect(Vocabulary.fromCounts(fitter.counts()).size).toBe(fitter.distinctTokens + 2);
+  });
+
+  it('keeps the count table under its cap by dropping the rarest tokens; the frequent survive', () => {
+    const cap = 200;
+    const fitter = new PipelineFitter(pipelinePresets.default, {}, { maxDistinctTokens: cap });
+    const exact = new Map<string, number>();
+    let largest = 0;
+    for (const text of corpus) {
+      fitter.add(text);
+      largest = Math.max(largest, fitter.distinctTokens);
+      for (const token of text.split(' ')) exact.set(token, (exact.get(token) ?? 0) + 1);
+    }
+    expect(exact.size).toBeGreaterThan(cap * 10);
+    expect(largest).toBeLessThanOrEqual(cap);
+    const { pruned } = fitter;
+    expect(pruned.tokens).toBeGreaterThan(exact.size - cap);
+    expect(pruned.belowCount).toBeGreaterThan(1);
+    const top = [...exact].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 20);
+    const vocabulary = fitter.finish().vocabulary;
+    // The most frequent tokens survive; the first ten keep their place and exact counts.
+    expect(top.every(([token]) => vocabulary.id(token) !== vocabulary.unkId)).toBe(true);
+    const first = top.slice(0, 10);
+    expect(first.map(([token]) => vocabulary.id(token))).toEqual(first.map((_, i) => i + 2));
+    expect(vocabulary.toJSON().counts?.slice(2, 12)).toEqual(first.map(([, count]) => count));
+  });
+
+  it('validates its options when constructed', () => {
+    expect(() => new PipelineFitter(pipelinePresets.default, { minCount: 0 })).toThrow(
+      /vocabulary.minCount must be an integer >= 1/,
+    );
+    expect(() => new PipelineFitter(pipelinePresets.default, {}, { maxDistinctTokens: 0 })).toThrow(
+      /maxDistinctTokens must be an integer >= 1 \(got 0\)/,
+    );
   });
 });

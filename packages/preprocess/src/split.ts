@@ -28,7 +28,7 @@ function invalid(field: string, message: string): never {
   throw new LstmkitError('INVALID_SPLIT_OPTIONS', `split.${field} ${message}`);
 }
 
-function resolveFractions(fractions: unknown): [number, number, number] {
+export function resolveFractions(fractions: unknown): [number, number, number] {
   if (fractions === undefined) return [...splitDefaults.fractions];
   if (!Array.isArray(fractions) || fractions.length !== 3) {
     invalid('fractions', `must be [train, validation, test] (got ${JSON.stringify(fractions)})`);

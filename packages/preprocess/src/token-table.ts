@@ -41,7 +41,7 @@ export class TokenTable {
         return index;
     }
     const index = keys.length;
-    keys.push(start === 0 && end === text.length ? text : text.slice(start, end));
+    keys.push(detach(text, start, end));
     if (index === this.hashes.length) {
       const grown = new Int32Array(index * 2);
       grown.set(this.hashes);
@@ -65,6 +65,16 @@ export class TokenTable {
     this.slots = slots;
     this.mask = mask;
   }
+}
+
+/**
+ * `text[start, end)` as a string of its own. V8 makes a substring of 13 or more characters a view
+ * that keeps the whole text alive; a table of long-lived tokens must not hold every line it saw.
+ */
+function detach(text: string, start: number, end: number): string {
+  const token = start === 0 && end === text.length ? text : text.slice(start, end);
+  // Concatenation then slice flattens into a fresh string of length + 1 (no link to `text`).
+  return token.length < 13 ? token : ` ${token}`.slice(1);
 }
 
 /** FNV-1a over UTF-16 code units. */

@@ -34,7 +34,7 @@ function invalidOption(name: string, value: unknown, rule: string): never {
   );
 }
 
-function resolveOptions(options: VocabularyOptions): Required<VocabularyOptions> {
+export function resolveVocabularyOptions(options: VocabularyOptions): Required<VocabularyOptions> {
   const o = { ...DEFAULTS, ...stripUndefined(options) };
   if (!Number.isInteger(o.minCount) || o.minCount < 1)
     invalidOption('minCount', o.minCount, 'must be an integer >= 1');
@@ -92,7 +92,7 @@ export class Vocabulary {
     counts: Iterable<readonly [string, number]>,
     options: VocabularyOptions = {},
   ): Vocabulary {
-    const o = resolveOptions(options);
+    const o = resolveVocabularyOptions(options);
     const entries: [string, number][] = [];
     let total = 0;
     for (const [token, count] of counts) {

@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { LstmkitError } from '../errors';
 
@@ -20,13 +19,13 @@ export const MAX_LINE_BYTES = 4 << 20;
 /**
  * Streams a file line by line (LF or CRLF; U+0085 and U+2028 are text, as in Python's file
  * iteration). Lines that are not valid UTF-8 are yielded as `invalid` so the caller decides
- * whether that is an error or a skipped record. `hash`, when given, sees every byte, so a
- * checksum costs no second read.
+ * whether that is an error or a skipped record. `onChunk`, when given, sees every byte as it is
+ * read, so a checksum or progress costs no second read.
  */
 export async function* readLines(
   file: string,
   encoding: TextEncoding,
-  hash?: Hash,
+  onChunk?: (chunk: Buffer) => void,
 ): AsyncGenerator<Line, void, undefined> {
   let number = 0;
   // Pieces of a line that spans reads, joined once when it ends (a long line costs O(length)).
@@ -54,7 +53,7 @@ export async function* readLines(
   for await (const chunk of createReadStream(file, {
     highWaterMark: 1 << 20,
   }) as AsyncIterable<Buffer>) {
-    hash?.update(chunk);
+    onChunk?.(chunk);
     let start = 0;
     let end = chunk.indexOf(NEWLINE, start);
     if (end !== -1 && rest.length > 0) {
