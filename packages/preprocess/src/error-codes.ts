@@ -37,6 +37,9 @@ export const errorCatalog = {
     'A data file is not in the format it was read as (TSV, CSV, fastText, folders).',
   ),
   INVALID_DATASET_RECORD: usage('A data record is malformed (the message names file and line).'),
+  INVALID_DATA_DIR: usage(
+    'A file of the encoded-data directory (<out>.data/) is unreadable or corrupt; deleting the directory makes the next run encode again.',
+  ),
   INVALID_DATASET_SPLIT: usage("A record's split tag is not train, validation or test."),
   INVALID_EMBEDDINGS: usage(
     'A word-vector file is malformed (the message names the file and line or entry).',
@@ -53,7 +56,7 @@ export const errorCatalog = {
     'A model config field is missing or out of range (the message names it).',
   ),
   INVALID_OUTPUT_DIR: usage(
-    'An output directory (or its .run/.report/.lock sibling) holds files lstmkit did not write, or cannot be written; nothing is replaced.',
+    'An output directory (or its .run/.report/.data/.lock sibling) holds files lstmkit did not write, or cannot be written; nothing is replaced.',
   ),
   INVALID_OPTION: usage('A server option or its environment variable is out of range.'),
   INVALID_PIPELINE_CONFIG: usage('A text pipeline config field is wrong (the message names it).'),

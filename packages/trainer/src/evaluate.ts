@@ -1,5 +1,6 @@
 import { type Classifier, inferenceDefaults, predictProbabilities } from '@lstmkit/model';
 import {
+  type DatasetRecord,
   type DatasetSource,
   type Example,
   LstmkitError,
@@ -80,16 +81,23 @@ export async function evaluateSource(
   const probabilities: number[][] = [];
   let texts: string[] = [];
   const flush = () => {
-    for (const prediction of classifier.predict(texts)) probabilities.push(prediction.probabilities);
+    for (const prediction of classifier.predict(texts))
+      probabilities.push(prediction.probabilities);
     texts = [];
   };
   const unit = source.bytes === undefined ? 'rows' : 'bytes';
   const pass = passReporter(onEvent, 'test', unit, source.bytes ?? source.count);
-  const records = split?.source === 'seeded' ? seededTestRecords(source, split) : source.records({
-    onProgress: ({ bytes, records }) => pass.progress(unit === 'bytes' ? bytes : records),
-  });
+  const records =
+    split?.source === 'seeded'
+      ? seededTestRecords(source, split)
+      : source.records({
+          onProgress: ({ bytes, records }) => pass.progress(unit === 'bytes' ? bytes : records),
+        });
   for await (const record of records) {
-    if (split?.source === 'hashed' && splitOfRecord(record, split.seed, split.fractions) !== 'test') {
+    if (
+      split?.source === 'hashed' &&
+      splitOfRecord(record, split.seed, split.fractions) !== 'test'
+    ) {
       continue;
     }
     const label = index.get(record.label);
@@ -112,7 +120,10 @@ export async function evaluateSource(
 }
 
 /** A 0.1 bundle's test split: the seeded in-memory shuffle it was trained with. */
-async function* seededTestRecords(source: DatasetSource, split: SplitRecord) {
+async function* seededTestRecords(
+  source: DatasetSource,
+  split: SplitRecord,
+): AsyncGenerator<DatasetRecord> {
   const records = [];
   for await (const record of source.records()) records.push(record);
   const names = source.labelNames ?? sortLabelNames(records.map((r) => r.label));

@@ -35,7 +35,8 @@ export function fileDataStore(dir: string): DataStore {
       await rm(manifestPath, { force: true });
       const names = await readdir(dir).catch(() => [] as string[]);
       for (const name of names) {
-        if (DATA_FILE.test(name.replace(ATOMIC_TEMP, ''))) await rm(join(dir, name), { force: true });
+        if (DATA_FILE.test(name.replace(ATOMIC_TEMP, '')))
+          await rm(join(dir, name), { force: true });
       }
       await mkdir(dir, { recursive: true });
     },
@@ -53,10 +54,14 @@ export function fileDataStore(dir: string): DataStore {
       try {
         return await readFile(join(dir, file));
       } catch (cause) {
-        throw new LstmkitError('INVALID_DATA_DIR', `Cannot read ${join(dir, file)}: ${(cause as Error).message}`, {
-          hint: `Delete ${dir}; the next run encodes the data again.`,
-          cause,
-        });
+        throw new LstmkitError(
+          'INVALID_DATA_DIR',
+          `Cannot read ${join(dir, file)}: ${(cause as Error).message}`,
+          {
+            hint: `Delete ${dir}; the next run encodes the data again.`,
+            cause,
+          },
+        );
       }
     },
     async commit(manifest, pipeline) {

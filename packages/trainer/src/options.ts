@@ -70,7 +70,11 @@ function sourceOf(
     return dataset;
   }
   if (!dataset || !Array.isArray(dataset.examples) || !Array.isArray(dataset.labelNames)) {
-    invalid('dataset', 'a Dataset with examples and labelNames, or a DatasetSource', typeof dataset);
+    invalid(
+      'dataset',
+      'a Dataset with examples and labelNames, or a DatasetSource',
+      typeof dataset,
+    );
   }
   if (dataset.labelNames.length < 2) {
     invalid('dataset.labelNames', 'at least 2 labels', dataset.labelNames);

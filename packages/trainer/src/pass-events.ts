@@ -8,7 +8,7 @@ export function passReporter(
   total: number | undefined,
 ) {
   const started = performance.now();
-  let last = -Infinity;
+  let last = started;
   const event = (done: number, extra: Partial<PassEvent> = {}): PassEvent => ({
     type: 'pass',
     pass,
@@ -31,4 +31,3 @@ export function passReporter(
     },
   };
 }
-

@@ -33,6 +33,8 @@ export interface DataInputs {
   /** The store's digest function (SHA-256 in Node). */
   hash: (parts: Iterable<string>) => string;
   onEvent: (event: PassEvent) => void;
+  /** Rows per shard (default SHARD_ROWS; small in tests, to exercise many shards). */
+  shardRows?: number;
 }
 
 /** Pass 1's result: the fitted pipeline and what the data holds. */
@@ -205,7 +207,9 @@ function checkInitialLabels(
     throw new LstmkitError(
       'LABEL_MISMATCH',
       `Cannot fine-tune on ${name}: the bundle's labels are ${list(initial.labelNames)}, the data's ${list(dataLabels)}${extra.length > 0 ? `; not in the bundle: ${list(extra)}` : ''}${absent.length > 0 ? `; not in the data: ${list(absent)}` : ''}.`,
-      { hint: 'Fine-tune on data with the labels the bundle was trained on, or train a new model.' },
+      {
+        hint: 'Fine-tune on data with the labels the bundle was trained on, or train a new model.',
+      },
     );
   }
   return [...initial.labelNames];
@@ -221,7 +225,7 @@ export async function encodeData(
   fitted: FittedData,
   pipeline: TextPipeline,
 ): Promise<PreparedData> {
-  const { source, config, store } = inputs;
+  const { source, config, store, shardRows = SHARD_ROWS } = inputs;
   const encodeKey = inputs.hash([
     fitted.fitKey,
     JSON.stringify(pipeline.toJSON()),
@@ -252,7 +256,7 @@ export async function encodeData(
         weighted: fitted.weighted && name === 'train',
       } satisfies ShardedSplit,
     ]),
-  ) as Record<SplitName, ShardedSplit>;
+  ) as unknown as Record<SplitName, ShardedSplit>;
   const builders = Object.fromEntries(
     SPLITS.map((name) => [name, new ShardBuilder(idType === 'int32', splits[name].weighted)]),
   ) as Record<SplitName, ShardBuilder>;
@@ -288,7 +292,7 @@ export async function encodeData(
     split.rows++;
     split.tokens += ids.length;
     split.labelCounts[label]!++;
-    if (builders[name].rows === SHARD_ROWS) await flush(name);
+    if (builders[name].rows === shardRows) await flush(name);
   }
   for (const name of SPLITS) await flush(name);
   pass.report.finish(source.bytes ?? records);

@@ -47,7 +47,10 @@ export class ShardReader {
    * The rows as one split padded to the full sequence length, as batching expects. Training
    * rows carry their loss weights (own times class weight); evaluation rows none.
    */
-  async rows(ranges: readonly RowRange[], training: { weighted: boolean } | undefined): Promise<EncodedSplit> {
+  async rows(
+    ranges: readonly RowRange[],
+    training: { weighted: boolean } | undefined,
+  ): Promise<EncodedSplit> {
     const length = this.pipeline.config.sequence.length;
     const count = ranges.reduce((sum, range) => sum + range.to - range.from, 0);
     const data = new Int32Array(count * length);
@@ -90,7 +93,8 @@ export class ShardReader {
 
   /** A split shard by shard (test), for bounded memory whatever its size. */
   async *eachShard(split: ShardedSplit): AsyncGenerator<EncodedSplit> {
-    for (const { file, rows } of split.shards) yield this.rows([{ file, from: 0, to: rows }], undefined);
+    for (const { file, rows } of split.shards)
+      yield this.rows([{ file, from: 0, to: rows }], undefined);
   }
 }
 
@@ -104,17 +108,21 @@ export class ShardReader {
 export class TrainBatches {
   readonly stepsPerEpoch: number;
   private readonly windowRows: number;
-  private current: { epoch: number; window: number; split: EncodedSplit; plan: number[][] } | undefined;
+  private current:
+    | { epoch: number; window: number; split: EncodedSplit; plan: number[][] }
+    | undefined;
 
   constructor(
     private readonly reader: ShardReader,
     private readonly split: ShardedSplit,
     private readonly batchSize: number,
     private readonly seed: number,
+    /** Rows a window aims at (default ~65k, fewer for long sequences; small in tests). */
+    windowTarget = WINDOW_ROWS,
   ) {
     const chunk = batchSize * CHUNK_BATCHES;
     const rowBytes = 4 * reader.pipeline.config.sequence.length;
-    const target = Math.min(WINDOW_ROWS, Math.floor(WINDOW_BYTES / rowBytes));
+    const target = Math.min(windowTarget, Math.floor(WINDOW_BYTES / rowBytes));
     this.windowRows = chunk * Math.max(1, Math.floor(target / chunk));
     this.stepsPerEpoch = Math.ceil(split.rows / batchSize);
   }

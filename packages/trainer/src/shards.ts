@@ -76,7 +76,8 @@ export function encodeShard(shard: Shard): Uint8Array {
   const { rows, offsets, labels, weights, ids } = shard;
   const tokens = offsets[rows] as number;
   const idBytes = ids instanceof Uint16Array ? 2 : 4;
-  const size = HEADER_BYTES + 4 * (rows + 1) + 4 * rows + (weights ? 4 * rows : 0) + idBytes * tokens;
+  const size =
+    HEADER_BYTES + 4 * (rows + 1) + 4 * rows + (weights ? 4 * rows : 0) + idBytes * tokens;
   const bytes = new Uint8Array(size);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, MAGIC, true);

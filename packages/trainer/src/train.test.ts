@@ -2,16 +2,16 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Classifier, loadBundle, lockDirectory } from '@lstmkit/model';
-import { isLstmkitError, splitDataset } from '@lstmkit/preprocess';
+import { type Dataset, isLstmkitError, splitDataset } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  hashedSplits,
   randomLabelDataset,
   separableDataset,
   tinyModel,
   tinyRunOptions,
 } from './__fixtures__/separable.js';
-import { type SplitRecord, splitOptionsOf } from './config.js';
 import { evaluate } from './evaluate.js';
 import { train } from './file-run-store.js';
 import type { TrainEvent, TrainOptions } from './types.js';
@@ -26,6 +26,18 @@ afterAll(async () => {
 
 const base = (name: string, overrides: Partial<TrainOptions> = {}): TrainOptions =>
   tinyRunOptions(join(root, name), overrides);
+
+/** The tiny run's splits (seed 7, 80/10/10) and its steps per epoch at batch 32. */
+const sizes = (() => {
+  const splits = hashedSplits(tinyRunOptions('unused').dataset as Dataset);
+  return {
+    splits,
+    train: splits.train.length,
+    validation: splits.validation.length,
+    test: splits.test.length,
+    stepsPerEpoch: Math.ceil(splits.train.length / 32),
+  };
+})();
 
 function collect(): { events: TrainEvent[]; onEvent: (e: TrainEvent) => void } {
   const events: TrainEvent[] = [];
@@ -104,14 +116,13 @@ describe('train', () => {
       dataset: 'separable',
       preset: 'textbook',
       seed: 7,
-      split: { source: 'seeded', seed: 7, fractions: [0.6, 0.2, 0.2], stratify: true },
+      split: { source: 'hashed', seed: 7, fractions: [0.6, 0.2, 0.2] },
     });
-    const recreated = splitDataset(
-      options.dataset.examples,
-      splitOptionsOf(bundle.training!.split as SplitRecord),
-    );
+    const recreated = hashedSplits(options.dataset as Dataset, 7, [0.6, 0.2, 0.2]);
     expect(recreated.test).toHaveLength(result.test.count);
-    expect(result.test.count).toBe(80);
+    // 20% of 400, give or take the hash
+    expect(result.test.count).toBeGreaterThan(60);
+    expect(result.test.count).toBeLessThan(100);
   });
 
   it('records splits given by the caller as given, not as a seed that did not make them', async () => {
@@ -135,17 +146,28 @@ describe('train', () => {
     );
     expect(result.interrupted).toBe(false);
     expect(result.epochsRun).toBe(3);
-    expect(result.test.count).toBe(40);
+    expect(result.test.count).toBe(sizes.test);
     expect(result.test.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(result.validation.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(new Set(tensorsAtEpochEnd).size).toBe(1);
 
     // events: start first, end last, a checkpoint right after each improving evaluation
-    expect(events[0]).toMatchObject({
+    // the passes over the data come first: digest, count, encode
+    expect(
+      events.slice(0, 6).map((e) => e.type === 'pass' && [e.pass, e.finished ?? false]),
+    ).toEqual([
+      ['digest', false],
+      ['digest', true],
+      ['count', false],
+      ['count', true],
+      ['encode', false],
+      ['encode', true],
+    ]);
+    expect(events.find((e) => e.type === 'start')).toMatchObject({
       type: 'start',
-      stepsPerEpoch: 10,
-      trainSize: 320,
-      validationSize: 40,
+      stepsPerEpoch: sizes.stepsPerEpoch,
+      trainSize: sizes.train,
+      validationSize: sizes.validation,
       // preset values, the options' overrides and the trainer's defaults, resolved
       config: {
         preset: 'textbook',
@@ -159,7 +181,7 @@ describe('train', () => {
       },
     });
     expect(events.at(-1)).toMatchObject({ type: 'end', result });
-    expect(events.filter((e) => e.type === 'step')).toHaveLength(30);
+    expect(events.filter((e) => e.type === 'step')).toHaveLength(3 * sizes.stepsPerEpoch);
     const evaluations = events.filter((e) => e.type === 'evaluation');
     expect(evaluations).toHaveLength(3);
     events.forEach((e, i) => {
@@ -168,18 +190,21 @@ describe('train', () => {
 
     // the bundle is the best checkpoint; Classifier + evaluate() agree with the trainer's numbers
     const classifier = await Classifier.load(result.bundleDir);
-    const { test } = splitDataset(base('x').dataset.examples, { seed: 7 });
-    const metrics = evaluate(classifier, test);
+    const metrics = evaluate(classifier, sizes.splits.test);
     expect(metrics.accuracy).toBe(result.test.accuracy);
     expect(metrics.loss).toBeCloseTo(result.test.loss, 5);
-    expect(classifier.bundle.metrics).toMatchObject({ test: { count: 40 } });
+    expect(classifier.bundle.metrics).toMatchObject({ test: { count: sizes.test } });
     classifier.dispose();
 
     const report = JSON.parse(await readFile(result.reportPath, 'utf8'));
     expect(report).toMatchObject({
       status: 'complete',
-      dataset: { sizes: { train: 320, validation: 40, test: 40 } },
-      config: { batchSize: 32, model: { hiddenSize: 8 }, split: { source: 'seeded', seed: 7 } },
+      dataset: {
+        sizes: { train: sizes.train, validation: sizes.validation, test: sizes.test },
+        records: 400,
+        cached: false,
+      },
+      config: { batchSize: 32, model: { hiddenSize: 8 }, split: { source: 'hashed', seed: 7 } },
       vocabularySize: expect.any(Number),
       metrics: { test: { accuracy: result.test.accuracy } },
     });
@@ -193,6 +218,13 @@ describe('train', () => {
     // a finished run leaves no resumable state, and nothing but the bundle in the bundle dir
     await expect(readdir(`${result.bundleDir}.run`)).rejects.toThrow();
     expect(await readdir(result.bundleDir)).not.toContain('report.json');
+    expect((await readdir(`${result.bundleDir}.data`)).sort()).toEqual([
+      'manifest.json',
+      'pipeline.json',
+      'test-00000.bin',
+      'train-00000.bin',
+      'validation-00000.bin',
+    ]);
     expect((await readdir(`${result.bundleDir}.report`)).sort()).toEqual([
       'history.jsonl',
       'report.json',
@@ -226,14 +258,26 @@ describe('train', () => {
       );
       expect(first.interrupted).toBe(true);
       expect(first.test.count).toBe(0);
-      const stoppedAt = { epoch: Math.ceil(at / 10), step: at - 10 * Math.floor((at - 1) / 10) };
-      expect(first.stoppedAt).toEqual({ ...stoppedAt, stepsPerEpoch: 10, globalStep: at });
+      const spe = sizes.stepsPerEpoch;
+      const stoppedAt = { epoch: Math.ceil(at / spe), step: at - spe * Math.floor((at - 1) / spe) };
+      expect(first.stoppedAt).toEqual({ ...stoppedAt, stepsPerEpoch: spe, globalStep: at });
 
       const { events, onEvent } = collect();
       const resumed = await train(base(`resumed-${at}`, { ...options, resume: true, onEvent }));
       expect(resumed.interrupted).toBe(false);
-      expect(events[0]).toMatchObject({ type: 'start', resumedFrom: first.stoppedAt });
-      expect(resumed.stoppedAt).toEqual({ epoch: 3, step: 10, stepsPerEpoch: 10, globalStep: 30 });
+      expect(events.find((e) => e.type === 'start')).toMatchObject({
+        resumedFrom: first.stoppedAt,
+      });
+      // the encoded data is reused: neither pass reads the records again
+      expect(
+        events.filter((e) => e.type === 'pass' && e.cached).map((e) => e.type === 'pass' && e.pass),
+      ).toEqual(['count', 'encode']);
+      expect(resumed.stoppedAt).toEqual({
+        epoch: 3,
+        step: sizes.stepsPerEpoch,
+        stepsPerEpoch: sizes.stepsPerEpoch,
+        globalStep: 3 * sizes.stepsPerEpoch,
+      });
       expect(stepLosses(events)).toEqual(stepLosses(straightEvents.events).slice(at));
       expect(resumed.bestEpoch).toBe(straight.bestEpoch);
       expect(resumed.test).toEqual(straight.test);

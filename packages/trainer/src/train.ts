@@ -142,7 +142,8 @@ async function trainInto(
 
   const { splits } = data.manifest;
   const classWeights =
-    config.classWeight && resolveClassWeights(config.classWeight, splits.train.labelCounts, labelNames);
+    config.classWeight &&
+    resolveClassWeights(config.classWeight, splits.train.labelCounts, labelNames);
   const reader = new ShardReader(store.data, pipeline, classWeights);
   const batches = new TrainBatches(reader, splits.train, config.batchSize, config.seed);
   const stepsPerEpoch = batches.stepsPerEpoch;

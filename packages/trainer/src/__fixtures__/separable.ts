@@ -1,4 +1,10 @@
-import { createRng, type Dataset, type Example } from '@lstmkit/preprocess';
+import {
+  createRng,
+  type Dataset,
+  type DatasetSplits,
+  type Example,
+  splitOfRecord,
+} from '@lstmkit/preprocess';
 import type { TrainOptions } from '../types.js';
 
 const POSITIVE = ['great', 'good', 'love', 'excellent', 'nice', 'happy', 'fine', 'wonderful'];
@@ -76,4 +82,20 @@ export function tinyRunOptions(
     outDir,
     ...overrides,
   };
+}
+
+/** The splits a run with `seed` makes of `dataset` (the trainer's hashed split). */
+export function hashedSplits(
+  dataset: Dataset,
+  seed = 7,
+  fractions: [number, number, number] = [0.8, 0.1, 0.1],
+): DatasetSplits {
+  const splits: DatasetSplits = { train: [], validation: [], test: [] };
+  for (const example of dataset.examples) {
+    const record = { text: example.text, label: dataset.labelNames[example.label]! };
+    splits[
+      splitOfRecord({ ...record, ...(example.split && { split: example.split }) }, seed, fractions)
+    ].push(example);
+  }
+  return splits;
 }
