@@ -5,6 +5,7 @@ export {
   type PipelineOverrides,
   type PresetName,
   presetNames,
+  type HashSplitOptions,
   type Recipe,
   type RunConfig,
   type RunOverrides,
@@ -17,7 +18,8 @@ export {
   trainLimits,
 } from './config.js';
 export type { EmbeddingCoverage } from './embedding-matrix.js';
-export { evaluate } from './evaluate.js';
+export type { DataManifest, ShardedSplit } from './data-store.js';
+export { type EvaluateSourceOptions, evaluate, evaluateSource } from './evaluate.js';
 export { train } from './file-run-store.js';
 export {
   type LrScheduleName,
@@ -31,6 +33,7 @@ export type {
   AveragedScores,
   ClassScores,
   Metrics,
+  PassEvent,
   RunPosition,
   TrainEvent,
   TrainingRecord,

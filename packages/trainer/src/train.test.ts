@@ -49,6 +49,7 @@ describe('train never deletes what it did not write', () => {
     ['--out', (out: string) => out],
     ['its run state', (out: string) => `${out}.run`],
     ['its report', (out: string) => `${out}.report`],
+    ['its encoded data', (out: string) => `${out}.data`],
   ])('refuses user files in %s before training, naming them', async (_, where) => {
     const out = join(root, `foreign-${Math.random().toString(36).slice(2)}`);
     await mkdir(where(out), { recursive: true });
