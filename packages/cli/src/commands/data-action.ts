@@ -1,13 +1,20 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dataset, LengthStats } from '@lstmkit/preprocess';
+import type {
+  DatasetSource,
+  LengthStats,
+  ReadOptions,
+  ReadProgress,
+  SkippedRecord,
+} from '@lstmkit/preprocess';
 import type { PresetName } from '@lstmkit/trainer/config';
 import type { Context } from '../context.js';
 import type { loadOptionsFrom } from '../options/data-options.js';
-import { formatCount, formatPercent } from '../render/format.js';
+import { formatCount, formatDuration, formatPercent, formatRate } from '../render/format.js';
+import { ProgressRenderer } from '../render/progress-renderer.js';
 import { renderTable } from '../render/table.js';
 import type { DataCommandFlags } from './data-command.js';
-import { reportSkipped } from './report-skipped.js';
+import { reportSkippedCount } from './report-skipped.js';
 
 export interface DatasetSummary {
   name: string;
@@ -18,52 +25,92 @@ export interface DatasetSummary {
   preset: string;
   tokens: LengthStats;
   histogram: { from: number; to: number; count: number }[];
-  vocabulary: { size: number; minCount2: number };
+  /** `pruned` when the bounded count table dropped rare tokens (then the sizes are lower bounds). */
+  vocabulary: { size: number; minCount2: number; pruned?: { tokens: number; belowCount: number } };
   suggestedSeqLen: number;
   truncatedAtSuggested: number;
 }
 
+/**
+ * One streaming pass: token lengths into a LengthCounter and token counts into a bounded table
+ * (PipelineFitter), so the statistics of a file of any size take bounded memory.
+ */
 export async function summarizeDataset(
-  dataset: Dataset,
+  source: DatasetSource,
   preset: PresetName,
-): Promise<DatasetSummary> {
-  const { cleanText, tokenize, lengthHistogram, lengthStats, pipelinePresets, Vocabulary } =
+  read: ReadOptions = {},
+): Promise<DatasetSummary & { firstSkipped?: SkippedRecord }> {
+  const { LengthCounter, PipelineFitter, pipelinePresets, sortLabelNames, Vocabulary } =
     await import('@lstmkit/preprocess');
-  const config = pipelinePresets[preset];
-  const tokenLists = dataset.examples.map((example) =>
-    tokenize(cleanText(example.text, config.clean), config.tokenizer),
-  );
-  const lengths = tokenLists.map((tokens) => tokens.length);
-  const tokens = lengthStats(lengths);
-  const counts = dataset.labelNames.map(() => 0);
+  const fitter = new PipelineFitter(pipelinePresets[preset]);
+  const lengths = new LengthCounter();
+  const labelCounts = new Map<string, number>();
   const splits: Record<string, number> = {};
-  for (const example of dataset.examples) {
-    counts[example.label] = (counts[example.label] ?? 0) + 1;
-    if (example.split) splits[example.split] = (splits[example.split] ?? 0) + 1;
+  let skipped = 0;
+  let firstSkipped: SkippedRecord | undefined;
+  const records = source.records({
+    onProgress: read.onProgress,
+    onSkipped: (record) => {
+      skipped++;
+      firstSkipped ??= record;
+    },
+  });
+  for await (const record of records) {
+    lengths.add(fitter.add(record.text));
+    labelCounts.set(record.label, (labelCounts.get(record.label) ?? 0) + 1);
+    if (record.split) splits[record.split] = (splits[record.split] ?? 0) + 1;
   }
-  const total = Math.max(1, dataset.examples.length);
+  const tokens = lengths.stats();
+  const labelNames = source.labelNames ?? sortLabelNames(labelCounts.keys());
+  const total = Math.max(1, lengths.count);
   const suggestedSeqLen = Math.max(1, Math.ceil(tokens.p95));
-  const summary: DatasetSummary = {
-    name: dataset.name,
-    examples: dataset.examples.length,
-    skipped: dataset.skipped.length,
-    labels: dataset.labelNames.map((name, i) => ({
+  const counts = fitter.counts();
+  const summary: DatasetSummary & { firstSkipped?: SkippedRecord } = {
+    name: source.name,
+    examples: lengths.count,
+    skipped,
+    labels: labelNames.map((name) => ({
       name,
-      count: counts[i] ?? 0,
-      share: (counts[i] ?? 0) / total,
+      count: labelCounts.get(name) ?? 0,
+      share: (labelCounts.get(name) ?? 0) / total,
     })),
     preset,
     tokens,
-    histogram: lengthHistogram(lengths, tokens),
+    histogram: lengths.histogram(8, tokens),
     vocabulary: {
-      size: Vocabulary.build(tokenLists).size,
-      minCount2: Vocabulary.build(tokenLists, { minCount: 2 }).size,
+      size: Vocabulary.fromCounts(counts).size,
+      minCount2: Vocabulary.fromCounts(counts, { minCount: 2 }).size,
     },
     suggestedSeqLen,
-    truncatedAtSuggested: lengths.filter((length) => length > suggestedSeqLen).length,
+    truncatedAtSuggested: lengths.above(suggestedSeqLen),
   };
+  if (fitter.pruned.tokens > 0) summary.vocabulary.pruned = fitter.pruned;
   if (Object.keys(splits).length > 0) summary.splits = splits;
+  if (firstSkipped !== undefined) summary.firstSkipped = firstSkipped;
   return summary;
+}
+
+/** "reading FILE… 41% · 120 MB/s · ETA 8s", redrawn at most every 200 ms. */
+function readingStatus(
+  source: DatasetSource,
+  renderer: ProgressRenderer,
+): (progress: ReadProgress) => void {
+  const started = performance.now();
+  let drawn = 0;
+  return ({ bytes }) => {
+    const now = performance.now();
+    if (now - drawn < 200) return;
+    drawn = now;
+    const seconds = (now - started) / 1000;
+    const rate = bytes / Math.max(seconds, 1e-3);
+    const total = source.bytes ?? 0;
+    const parts = [`reading ${source.name}…`];
+    if (total > 0) parts[0] += ` ${Math.min(100, Math.floor((bytes / total) * 100))}%`;
+    else parts.push(`${(bytes / 1e6).toFixed(0)} MB`);
+    parts.push(`${formatRate(rate / 1e6)} MB/s`);
+    if (total > 0) parts.push(`ETA ${formatDuration(Math.max(0, total - bytes) / rate)}`);
+    renderer.setStatus(parts.join(' · '));
+  };
 }
 
 export async function runData(
@@ -71,10 +118,23 @@ export async function runData(
   flags: DataCommandFlags & { load: ReturnType<typeof loadOptionsFrom> },
   ctx: Context,
 ): Promise<void> {
-  const { loadDataset } = await import('@lstmkit/preprocess/node');
-  const dataset = await loadDataset(data, flags.load);
-  reportSkipped(dataset, ctx);
-  const summary = await summarizeDataset(dataset, flags.preset);
+  const { openDataset } = await import('@lstmkit/preprocess/node');
+  const source = await openDataset(data, flags.load);
+  const renderer = new ProgressRenderer({
+    stream: ctx.io.stderr,
+    style: ctx.err,
+    live: ctx.io.stderr.isTTY === true && !ctx.io.env.CI,
+  });
+  let result: Awaited<ReturnType<typeof summarizeDataset>>;
+  try {
+    result = await summarizeDataset(source, flags.preset, {
+      onProgress: readingStatus(source, renderer),
+    });
+  } finally {
+    renderer.finish();
+  }
+  const { firstSkipped, ...summary } = result;
+  reportSkippedCount(summary.skipped, firstSkipped, ctx);
   if (flags.json) {
     ctx.print(JSON.stringify(summary));
     return;
@@ -138,6 +198,14 @@ export async function runData(
   ctx.print(
     `${s.bold('Vocabulary')}  ${formatCount(summary.vocabulary.size)} tokens · ${formatCount(summary.vocabulary.minCount2)} seen at least twice ${s.dim('(both include <pad> and <unk>)')}`,
   );
+  const pruned = summary.vocabulary.pruned;
+  if (pruned !== undefined) {
+    ctx.print(
+      s.dim(
+        `  at least: the count table dropped ${formatCount(pruned.tokens)} rare tokens (seen fewer than ${pruned.belowCount} times when dropped) to stay bounded`,
+      ),
+    );
+  }
   ctx.print(
     `${s.bold('Suggested')}   --seq-len ${s.green(String(summary.suggestedSeqLen))} ${s.dim(`(p95: truncates ${formatCount(summary.truncatedAtSuggested)} examples, ${formatPercent(summary.truncatedAtSuggested / Math.max(1, summary.examples))})`)}`,
   );
