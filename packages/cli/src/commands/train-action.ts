@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LstmkitError } from '@lstmkit/preprocess';
+import { type DatasetSource, LstmkitError, type SkippedRecord } from '@lstmkit/preprocess';
 import type { TrainEvent, TrainResult } from '@lstmkit/trainer';
 import type { Context } from '../context.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
 import type { TrainCliOptions } from '../options/train-options.js';
-import { formatCount, formatDuration, formatLoss, shellQuote } from '../render/format.js';
+import { formatBytes, formatCount, formatDuration, formatLoss, shellQuote } from '../render/format.js';
 import { renderMetrics } from '../render/metrics.js';
 import { ProgressRenderer } from '../render/progress-renderer.js';
 import { renderTable } from '../render/table.js';
-import { reportSkipped } from './report-skipped.js';
+import { reportSkippedCount } from './report-skipped.js';
 import { describeRecipe } from './train-recipe.js';
 
 /** The command line that continues this run. */
@@ -43,6 +43,37 @@ async function checkOutDir(options: TrainCliOptions, ctx: Context): Promise<void
   }
 }
 
+/**
+ * The source, noting the records its first pass skips (--lenient), to report them once the
+ * passes are done; a second pass skips the same records and a cached pass reads none.
+ */
+function watchSkipped(source: DatasetSource) {
+  let passes = 0;
+  let count = 0;
+  let first: SkippedRecord | undefined;
+  const watched: DatasetSource = {
+    name: source.name,
+    labelNames: source.labelNames,
+    bytes: source.bytes,
+    count: source.count,
+    digest: () => source.digest(),
+    records(options) {
+      const pass = ++passes;
+      return source.records({
+        ...options,
+        onSkipped: (record) => {
+          if (pass === 1) {
+            count++;
+            first ??= record;
+          }
+          options?.onSkipped?.(record);
+        },
+      });
+    },
+  };
+  return { source: watched, report: (ctx: Context) => reportSkippedCount(count, first, ctx) };
+}
+
 export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<void> {
   await checkOutDir(options, ctx);
   const live = ctx.io.stderr.isTTY === true && !ctx.io.env.CI;
@@ -55,14 +86,13 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
   const s = ctx.err;
   const started = performance.now();
 
-  renderer.setStatus(`loading ${options.data}…`);
-  const { loadDataset } = await import('@lstmkit/preprocess/node');
-  const dataset = await loadDataset(options.data, options.load);
+  renderer.setStatus(`opening ${options.data}…`);
+  const { openDataset } = await import('@lstmkit/preprocess/node');
+  const skipped = watchSkipped(await openDataset(options.data, options.load));
+  const dataset = skipped.source;
   renderer.finish();
-  reportSkipped(dataset, ctx);
-  const labels = dataset.labelNames;
   ctx.info(
-    `${s.bold('data')}  ${dataset.name}: ${formatCount(dataset.examples.length)} examples, ${labels.length} labels (${labels.join(', ')})`,
+    `${s.bold('data')}  ${dataset.name}${dataset.bytes === undefined ? '' : ` (${formatBytes(dataset.bytes)})`}`,
   );
 
   renderer.setStatus('starting TensorFlow.js…');
@@ -119,6 +149,11 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type === 'start') {
+          renderer.finish();
+          skipped.report(ctx);
+          ctx.info(
+            `${s.bold('labels')} ${event.labelNames.length} (${event.labelNames.join(', ')})${event.validationHeldBack > 0 ? s.dim(` · validation capped at ${formatCount(event.validationSize)} (--max-validation), ${formatCount(event.validationHeldBack)} held back`) : ''}`,
+          );
           const recipe = describeRecipe(event.config);
           renderer.log(`${s.bold('model')} ${recipe.model}`);
           renderer.log(`${s.bold('optim')} ${recipe.training}`);
@@ -133,8 +168,9 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
   }
 
   const seconds = (performance.now() - started) / 1000;
+  const labels = result.labelNames;
   if (options.json) {
-    ctx.print(JSON.stringify({ ...result, labelNames: labels, dataset: dataset.name, seconds }));
+    ctx.print(JSON.stringify({ ...result, dataset: dataset.name, seconds }));
   }
   if (result.interrupted) {
     printInterrupted(result, ctx);

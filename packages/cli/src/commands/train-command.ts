@@ -99,6 +99,7 @@ export function trainCommand(ctx: Context): Command {
     )
     .option('--patience <n>', optionHelp.patience, sizeIn(limits.patience))
     .option('--eval-every <n>', optionHelp.evalEvery, integerIn(1))
+    .option('--max-validation <n>', optionHelp.maxValidation, sizeIn(limits.maxValidation))
     .option('--seed <n>', optionHelp.seed, sizeIn(limits.seed))
     .addOption(
       new Option('--lr-schedule <name>', optionHelp.lrSchedule).choices([

@@ -33,6 +33,7 @@ export interface TrainFlags extends DataFlags {
   lr?: number;
   patience?: number;
   evalEvery?: number;
+  maxValidation?: number;
   seed?: number;
   backend: BackendFlag;
   resume?: boolean;
@@ -63,6 +64,7 @@ export type TrainFeatureOptions = Pick<
   | 'warmupSteps'
   | 'weightDecay'
   | 'initFrom'
+  | 'maxValidation'
 >;
 
 /** Validated options for a training run: only what the user set, so library defaults apply. */
@@ -171,5 +173,6 @@ function featureOptionsFrom(flags: TrainFlags, cwd: string): TrainFeatureOptions
     warmupSteps: flags.warmupSteps,
     weightDecay: flags.weightDecay,
     initFrom: flags.initFrom && resolve(cwd, flags.initFrom),
+    maxValidation: flags.maxValidation,
   });
 }
