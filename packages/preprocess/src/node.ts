@@ -2,3 +2,4 @@ export { dataHome } from './node/data-home';
 export { loadDataset } from './node/load-dataset';
 export type { DatasetFormat, LoadDatasetOptions } from './node/load-options';
 export { namedDatasets } from './node/named-datasets';
+export { type Line, readLines, type TextEncoding } from './node/read-lines';
