@@ -329,8 +329,8 @@ describe('ProgressRenderer', () => {
       t.renderer.handle(second as TrainEvent);
       const validation = { type: 'pass', pass: 'validation', total: 16, unit: 'rows' } as const;
       t.renderer.handle({ ...validation, done: 8, seconds: 1 });
-      expect(t.output().split('\r').at(-1)).toMatch(
-        /^validation {2}━+─+ {3}50\.0% {2}8 rows\/16 rows {2}8\.0 rows\/s {2}ETA 1\.0s\u001b\[K$/,
+      expect(screen(t.output()).at(-1)).toMatch(
+        /^validation {2}━+─+ {3}50\.0% {2}8 rows\/16 rows {2}8\.0 rows\/s {2}ETA 1\.0s$/,
       );
       t.renderer.handle({ ...validation, done: 16, seconds: 2, finished: true });
       const lines = screen(t.output());

@@ -237,7 +237,8 @@ export class ProgressRenderer {
     const stats = `${(100 * fraction).toFixed(1).padStart(5)}%  ${passAmount(event.done, event)}/${passAmount(event.total, event)}  ${rate}  ETA ${formatDuration(eta)}`;
     if (!this.live) return `${label}  ${stats}`;
     const barWidth = Math.max(0, Math.min(30, this.columns() - label.length - stats.length - 5));
-    if (barWidth < 8) return `${s.bold(label)}  ${stats}`.slice(0, Math.max(10, this.columns() - 1));
+    if (barWidth < 8)
+      return `${s.bold(label)}  ${stats}`.slice(0, Math.max(10, this.columns() - 1));
     const filled = Math.round(fraction * barWidth);
     const bar = s.cyan('━'.repeat(filled)) + s.dim('─'.repeat(barWidth - filled));
     return `${s.bold(label)}  ${bar}  ${stats}`;
