@@ -3,10 +3,21 @@ import type { Classifier, Prediction } from '@lstmkit/model';
 import { inferenceDefaults } from '@lstmkit/model/config';
 import type { Context } from '../context.js';
 import { usageError } from '../errors/cli-error.js';
-import type { Style } from '../render/style.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { onInterrupt } from '../interrupt.js';
+import { formatCount } from '../render/format.js';
+import { ProgressRenderer } from '../render/progress-renderer.js';
+import { createStyle, type Style } from '../render/style.js';
 import { loadClassifier } from './load-classifier.js';
 import type { PredictFlags } from './predict-command.js';
-import { readLinesFromFile, readStream, splitLines } from './read-lines.js';
+import {
+  checkOutputPath,
+  fileSink,
+  type PredictFormat,
+  resolveFormat,
+  stdoutSink,
+} from './predict-output.js';
+import { argumentInput, fileInput, stdinInput, type TextInput } from './read-lines.js';
 
 /** One JSON line: the library's Prediction plus the input text. */
 export function predictionJson(text: string, prediction: Prediction): string {
@@ -18,6 +29,12 @@ export function predictionJson(text: string, prediction: Prediction): string {
     knownTokens: prediction.knownTokens,
     text,
   });
+}
+
+/** `label<TAB>its probability<TAB>text`: the text last, as read (it may hold tabs itself). */
+export function predictionTsv(text: string, prediction: Prediction): string {
+  const confidence = prediction.probabilities[prediction.labelIndex] ?? prediction.probability;
+  return `${prediction.label}\t${confidence.toFixed(6)}\t${text}`;
 }
 
 /**
@@ -36,41 +53,170 @@ export function predictionLine(
   return `${style.bold(style.cyan(label))}  ${confidence.toFixed(3)}  ${unknown}${text}`;
 }
 
-async function inputTexts(
+/** The input, or 'interactive' for a terminal on stdin with nothing else given. */
+async function openInput(
   texts: string[],
   flags: PredictFlags,
   ctx: Context,
-): Promise<string[] | 'interactive'> {
-  if (texts.length > 0 && flags.file !== undefined) {
-    throw usageError('give texts as arguments or --file, not both');
+): Promise<TextInput | 'interactive'> {
+  if (flags.input !== undefined && flags.file !== undefined) {
+    throw usageError('give --input or --file, not both (--file is --input with text output)');
   }
-  if (texts.length > 0) return texts;
-  if (flags.file === '-') return splitLines(await readStream(ctx.io.stdin));
-  if (flags.file !== undefined) return readLinesFromFile(flags.file, ctx.io.cwd);
+  const path = flags.input ?? flags.file;
+  const flag = flags.input !== undefined ? '--input' : '--file';
+  if (texts.length > 0 && path !== undefined) {
+    throw usageError(`give texts as arguments or ${flag}, not both`);
+  }
+  if (texts.length > 0) return argumentInput(texts);
+  if (path === '-') return stdinInput(ctx.io.stdin);
+  if (path !== undefined) return fileInput(path, ctx.io.cwd, flag);
   if (ctx.io.stdin.isTTY) return 'interactive';
-  return splitLines(await readStream(ctx.io.stdin));
+  return stdinInput(ctx.io.stdin);
 }
 
-function emit(
-  texts: readonly string[],
+/** Groups texts into arrays of `size`, reading no further ahead than one batch. */
+async function* batches(texts: AsyncIterable<string>, size: number): AsyncGenerator<string[]> {
+  let batch: string[] = [];
+  for await (const text of texts) {
+    batch.push(text);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** One output line per text, in the chosen format. */
+function formatter(
+  format: PredictFormat,
   classifier: Classifier,
-  flags: PredictFlags,
-  ctx: Context,
-  interactive = false,
-): void {
-  const batchSize = flags.batchSize ?? inferenceDefaults.batchSize;
+  style: Style,
+): (text: string, prediction: Prediction) => string {
+  if (format === 'jsonl') return predictionJson;
+  if (format === 'tsv') return predictionTsv;
   const labelWidth = Math.max(...classifier.bundle.labelNames.map((name) => name.length));
-  for (let start = 0; start < texts.length; start += batchSize) {
-    const chunk = texts.slice(start, start + batchSize);
-    const predictions = classifier.predict(chunk, { batchSize });
-    const lines = predictions.map((prediction, i) => {
-      if (flags.json) return predictionJson(chunk[i] ?? '', prediction);
-      // Typed at a terminal, the text is already on screen: show only the answer.
-      if (interactive)
-        return `${ctx.out.dim('→')} ${predictionLine('', prediction, labelWidth, ctx.out).trimEnd()}`;
-      return predictionLine(chunk[i] ?? '', prediction, labelWidth, ctx.out);
+  return (text, prediction) => predictionLine(text, prediction, labelWidth, style);
+}
+
+/**
+ * Streams the input through the classifier a batch at a time into the sink: memory holds one
+ * batch of texts and its output lines, whatever the input's size. Progress goes to stderr when
+ * the output is a file (stdout is then free for nothing else, and stderr for the bar).
+ */
+async function predictStream(input: TextInput, flags: PredictFlags, ctx: Context): Promise<void> {
+  const format = resolveFormat(flags);
+  const outputPath =
+    flags.output === undefined
+      ? undefined
+      : await checkOutputPath(
+          flags.output,
+          ctx.io.cwd,
+          flags.input ?? flags.file,
+          flags.force === true,
+        );
+  const batchSize = flags.batchSize ?? inferenceDefaults.batchSize;
+  const pending = batches(input.texts(), batchSize);
+  const first = await pending.next();
+  if (first.done) {
+    ctx.warn(`no input texts (${input.name} was empty)`);
+    if (outputPath !== undefined) await fileSink(outputPath).commit();
+    return;
+  }
+
+  const classifier = await loadClassifier(flags.model, flags.backend, ctx);
+  const sink = outputPath === undefined ? stdoutSink(ctx.io.stdout) : fileSink(outputPath);
+  const line = formatter(
+    format,
+    classifier,
+    outputPath === undefined ? ctx.out : createStyle(false),
+  );
+  const renderer =
+    outputPath === undefined
+      ? undefined
+      : new ProgressRenderer({
+          stream: ctx.io.stderr,
+          style: ctx.err,
+          live: ctx.io.stderr.isTTY === true && !ctx.io.env.CI,
+        });
+  const started = performance.now();
+  let lines = 0;
+  const progress = (finished: boolean) =>
+    renderer?.handle({
+      type: 'pass',
+      pass: 'predict',
+      done: input.bytesRead,
+      total: input.bytes,
+      unit: 'bytes',
+      seconds: (performance.now() - started) / 1000,
+      items: { count: lines, name: 'lines' },
+      finished,
     });
-    ctx.io.stdout.write(`${lines.join('\n')}\n`);
+  let stopped = false;
+  const removeHandlers = onInterrupt(() => {
+    stopped = true;
+  });
+  let committed = false;
+  try {
+    progress(false);
+    for (
+      let next: IteratorResult<string[]> = first;
+      !next.done && !stopped;
+      next = await pending.next()
+    ) {
+      const texts = next.value;
+      const predictions = classifier.predict(texts, { batchSize });
+      await sink.write(`${predictions.map((p, i) => line(texts[i] ?? '', p)).join('\n')}\n`);
+      lines += texts.length;
+      progress(false);
+    }
+    if (stopped) {
+      renderer?.finish();
+      ctx.info(
+        ctx.err.yellow(
+          `interrupted after ${lines} lines; ${outputPath === undefined ? 'output stops here' : 'nothing written'}`,
+        ),
+      );
+      ctx.exitCode = ExitCode.interrupted;
+      return;
+    }
+    await sink.commit();
+    committed = true;
+    progress(true);
+    if (outputPath !== undefined)
+      ctx.info(
+        `wrote ${formatCount(lines)} predictions (${format}) to ${ctx.displayPath(outputPath)}`,
+      );
+  } finally {
+    removeHandlers();
+    renderer?.finish();
+    if (!committed) await sink.abort();
+    classifier.dispose();
+  }
+}
+
+async function predictInteractive(flags: PredictFlags, ctx: Context): Promise<void> {
+  const classifier = await loadClassifier(flags.model, flags.backend, ctx);
+  try {
+    ctx.info(
+      ctx.err.dim(
+        `labels: ${classifier.bundle.labelNames.join(', ')}. Type a text and press Enter; Ctrl-D to quit.`,
+      ),
+    );
+    const labelWidth = Math.max(...classifier.bundle.labelNames.map((name) => name.length));
+    const rl = createInterface({ input: ctx.io.stdin, terminal: false });
+    for await (const text of rl) {
+      if (text.trim() === '') continue;
+      const [prediction] = classifier.predict([text]);
+      if (prediction === undefined) continue;
+      // Typed at a terminal, the text is already on screen: show only the answer.
+      const answer = flags.json
+        ? predictionJson(text, prediction)
+        : `${ctx.out.dim('→')} ${predictionLine('', prediction, labelWidth, ctx.out).trimEnd()}`;
+      ctx.print(answer);
+    }
+  } finally {
+    classifier.dispose();
   }
 }
 
@@ -79,28 +225,10 @@ export async function runPredict(
   flags: PredictFlags,
   ctx: Context,
 ): Promise<void> {
-  const inputs = await inputTexts(texts, flags, ctx);
-  if (Array.isArray(inputs) && inputs.length === 0) {
-    ctx.warn('no input texts (the file or stdin was empty)');
-    return;
+  const input = await openInput(texts, flags, ctx);
+  if (input !== 'interactive') return predictStream(input, flags, ctx);
+  if (flags.output !== undefined) {
+    throw usageError('--output needs texts to read: give --input FILE (or - for stdin)');
   }
-  const classifier = await loadClassifier(flags.model, flags.backend, ctx);
-  try {
-    if (inputs !== 'interactive') {
-      emit(inputs, classifier, flags, ctx);
-      return;
-    }
-    ctx.info(
-      ctx.err.dim(
-        `labels: ${classifier.bundle.labelNames.join(', ')}. Type a text and press Enter; Ctrl-D to quit.`,
-      ),
-    );
-    const rl = createInterface({ input: ctx.io.stdin, terminal: false });
-    for await (const line of rl) {
-      if (line.trim() === '') continue;
-      emit([line], classifier, flags, ctx, true);
-    }
-  } finally {
-    classifier.dispose();
-  }
+  return predictInteractive(flags, ctx);
 }

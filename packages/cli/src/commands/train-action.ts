@@ -82,6 +82,7 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
     style: ctx.err,
     live,
     displayPath: (path) => ctx.displayPath(path),
+    cacheDir: `${options.outDir}.data`,
   });
   const s = ctx.err;
   const started = performance.now();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderConfusionMatrix } from './confusion-matrix.js';
-import { formatCount, formatDuration, formatRate, shellQuote } from './format.js';
+import { formatBytes, formatCount, formatDuration, formatRate, shellQuote } from './format.js';
 import { createStyle, stripAnsi } from './style.js';
 import { renderTable } from './table.js';
 
@@ -14,6 +14,10 @@ describe('formats', () => {
     expect(formatRate(0)).toBe('--');
     expect(formatRate(1234.4)).toBe('1,234');
     expect(formatRate(3.14)).toBe('3.1');
+    expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(1536)).toBe('1.5 kB');
+    expect(formatBytes(1.6e9)).toBe('1.6 GB');
+    expect(formatBytes(350e6)).toBe('350 MB');
   });
 
   it('quotes shell arguments only when needed', () => {

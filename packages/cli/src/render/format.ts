@@ -40,6 +40,20 @@ export function formatRate(perSecond: number): string {
   return perSecond.toFixed(1);
 }
 
+/** 1536 -> "1.5 kB", 1.6e9 -> "1.6 GB" (SI units, as `ls -lh --si` shows them). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '--';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  if (unit === 0) return `${Math.round(value)} B`;
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+
 /** Quotes one argument for a POSIX shell only when it needs it. */
 export function shellQuote(arg: string): string {
   if (arg !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;

@@ -1,18 +1,19 @@
 import type { TrainEvent } from '@lstmkit/trainer';
 import { describe, expect, it } from 'vitest';
 import { textbookStartConfig } from '../__fixtures__/start-config.js';
-import { ProgressRenderer } from './progress-renderer.js';
+import { type PassEvent, ProgressRenderer } from './progress-renderer.js';
 import { createStyle, stripAnsi } from './style.js';
 
-function setup(live: boolean) {
+function setup(live: boolean, columns = 100) {
   let output = '';
   let clock = 0;
   const renderer = new ProgressRenderer({
-    stream: { write: (chunk: string) => (output += chunk), isTTY: live, columns: 100 },
+    stream: { write: (chunk: string) => (output += chunk), isTTY: live, columns },
     style: createStyle(false),
     live,
     now: () => clock,
     redrawInterval: 0,
+    cacheDir: 'model.data',
   });
   return {
     renderer,
@@ -190,5 +191,151 @@ describe('ProgressRenderer', () => {
     expect(t.output()).toContain(
       'early stop after epoch 5: validation loss has not improved since epoch 3',
     );
+  });
+
+  describe('passes over data', () => {
+    /** An encode pass over 2 GB at 20 MB/s, reported every 5 s (by the pass's clock and ours). */
+    function encodePass(): PassEvent[] {
+      const events: PassEvent[] = [];
+      for (let seconds = 0; seconds <= 100; seconds += 5) {
+        events.push({
+          type: 'pass',
+          pass: 'encode',
+          done: seconds * 20e6,
+          total: 2e9,
+          unit: 'bytes',
+          seconds,
+          ...(seconds === 100 && { finished: true }),
+        });
+      }
+      return events;
+    }
+
+    /** What stays on screen: every \r-rewritten line reduced to its last state. */
+    function screen(output: string): string[] {
+      return output
+        .split('\n')
+        .map((line) => line.split('\r').at(-1)?.replaceAll('\u001b[K', '') ?? '')
+        .filter((line) => line !== '');
+    }
+
+    it('prints a start line, a line every 10 s and an end line when not a TTY', () => {
+      const t = setup(false);
+      for (const event of encodePass()) {
+        t.renderer.handle(event);
+        t.tick(5000);
+      }
+      expect(t.output().split('\n')).toEqual([
+        'encode      started · 2.0 GB',
+        'encode       10.0%  200 MB/2.0 GB  20.0 MB/s  ETA 1m30s',
+        'encode       20.0%  400 MB/2.0 GB  20.0 MB/s  ETA 1m20s',
+        'encode       30.0%  600 MB/2.0 GB  20.0 MB/s  ETA 1m10s',
+        'encode       40.0%  800 MB/2.0 GB  20.0 MB/s  ETA 1m00s',
+        'encode       50.0%  1.0 GB/2.0 GB  20.0 MB/s  ETA 50s',
+        'encode       60.0%  1.2 GB/2.0 GB  20.0 MB/s  ETA 40s',
+        'encode       70.0%  1.4 GB/2.0 GB  20.0 MB/s  ETA 30s',
+        'encode       80.0%  1.6 GB/2.0 GB  20.0 MB/s  ETA 20s',
+        'encode       90.0%  1.8 GB/2.0 GB  20.0 MB/s  ETA 10s',
+        'encode      done  2.0 GB in 1m40s · 20.0 MB/s',
+        '',
+      ]);
+    });
+
+    it('draws a live bar with percent, rate and ETA on a TTY, then keeps the end line', () => {
+      const t = setup(true, 80);
+      const events = encodePass();
+      for (const event of events.slice(0, 6)) t.renderer.handle(event);
+      const live = t.output().split('\r').at(-1);
+      expect(live).toBe(
+        'encode      ━━━━━━────────────────   25.0%  500 MB/2.0 GB  20.0 MB/s  ETA 1m15s\u001b[K',
+      );
+      expect(stripAnsi(live ?? '').length).toBe(79); // within the 80 columns
+      for (const event of events.slice(6)) t.renderer.handle(event);
+      expect(screen(t.output())).toEqual(['encode      done  2.0 GB in 1m40s · 20.0 MB/s']);
+    });
+
+    it('shows counts, rate and elapsed time when the total is unknown', () => {
+      const t = setup(false, 100);
+      const count = { type: 'pass', pass: 'count', total: undefined, unit: 'rows' } as const;
+      t.renderer.handle({ ...count, done: 0, seconds: 0 });
+      t.tick(10_000);
+      t.renderer.handle({ ...count, done: 50_000, seconds: 10 });
+      t.renderer.handle({ ...count, done: 60_000, seconds: 12, finished: true });
+      expect(t.output()).toBe(
+        'count       started\n' +
+          'count       50,000 rows  5,000 rows/s  10s\n' +
+          'count       done  60,000 rows in 12s · 5,000 rows/s\n',
+      );
+    });
+
+    it('names the cache when a pass is skipped, and gives a quick pass only its end line', () => {
+      const t = setup(false);
+      t.renderer.handle({
+        type: 'pass',
+        pass: 'encode',
+        done: 0,
+        total: undefined,
+        unit: 'rows',
+        seconds: 0,
+        cached: true,
+      });
+      t.renderer.handle({
+        type: 'pass',
+        pass: 'validation',
+        done: 16,
+        total: 16,
+        unit: 'rows',
+        seconds: 0.5,
+        finished: true,
+      });
+      expect(t.output()).toBe(
+        'encode      cached in model.data (skipped)\n' +
+          'validation  done  16 rows in 0.5s · 32 rows/s\n',
+      );
+    });
+
+    it('rates a pass by its records when it counts bytes (predict: lines/s)', () => {
+      const t = setup(false);
+      const predict = { type: 'pass', pass: 'predict', total: 1e6, unit: 'bytes' } as const;
+      t.renderer.handle({ ...predict, done: 0, seconds: 0, items: { count: 0, name: 'lines' } });
+      t.tick(10_000);
+      t.renderer.handle({
+        ...predict,
+        done: 250_000,
+        seconds: 10,
+        items: { count: 5000, name: 'lines' },
+      });
+      t.renderer.handle({
+        ...predict,
+        done: 1e6,
+        seconds: 40,
+        finished: true,
+        items: { count: 20_000, name: 'lines' },
+      });
+      expect(t.output()).toBe(
+        'predict     started · 1.0 MB\n' +
+          'predict      25.0%  250 kB/1.0 MB  500 lines/s  ETA 30s\n' +
+          'predict     done  20,000 lines (1.0 MB) in 40s · 500 lines/s\n',
+      );
+    });
+
+    it('draws a mid-epoch validation pass over the epoch bar, then the epoch bar again', () => {
+      const t = setup(true);
+      t.renderer.handle(start);
+      const [first, second] = epochEvents(1, 4);
+      t.tick(500);
+      t.renderer.handle(first as TrainEvent);
+      t.tick(500);
+      t.renderer.handle(second as TrainEvent);
+      const validation = { type: 'pass', pass: 'validation', total: 16, unit: 'rows' } as const;
+      t.renderer.handle({ ...validation, done: 8, seconds: 1 });
+      expect(screen(t.output()).at(-1)).toMatch(
+        /^validation {2}━+─+ {3}50\.0% {2}8 rows\/16 rows {2}8\.0 rows\/s {2}ETA 1\.0s$/,
+      );
+      t.renderer.handle({ ...validation, done: 16, seconds: 2, finished: true });
+      const lines = screen(t.output());
+      expect(lines[1]).toBe('validation  done  16 rows in 2.0s · 8.0 rows/s');
+      expect(lines[2]).toMatch(/^epoch 1\/2 {2}━+─+ {2}2\/4 {2}loss .* {2}ETA 1\.0s$/);
+    });
   });
 });

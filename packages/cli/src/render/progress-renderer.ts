@@ -1,6 +1,6 @@
 import type { TrainEvent } from '@lstmkit/trainer';
 import type { OutputStream } from '../cli-io.js';
-import { formatDuration, formatLoss, formatRate } from './format.js';
+import { formatBytes, formatCount, formatDuration, formatLoss, formatRate } from './format.js';
 import { metricsInline } from './metrics.js';
 import type { Style } from './style.js';
 import { visibleLength } from './style.js';
@@ -14,11 +14,39 @@ export interface ProgressRendererOptions {
   now?: () => number;
   /** Minimum milliseconds between live redraws. */
   redrawInterval?: number;
-  /** In plain mode, also print a progress line when an epoch runs longer than this (ms). */
+  /** In plain mode, also print a progress line when an epoch or a pass runs longer than this (ms). */
   plainInterval?: number;
   /** How a checkpoint directory is shown (e.g. relative to the cwd). */
   displayPath?: (path: string) => string;
+  /** Where the trainer caches encoded data (`<out>.data`), named when a pass is skipped. */
+  cacheDir?: string;
 }
+
+/**
+ * One pass over data: the trainer's 'pass' event (digest, count, encode, validation, test; taken
+ * structurally here), or `lstmkit predict` reading its input. `seconds` is the pass's own clock.
+ */
+export interface PassEvent {
+  type: 'pass';
+  pass: string;
+  done: number;
+  total: number | undefined;
+  unit: 'bytes' | 'rows' | 'steps';
+  seconds: number;
+  finished?: boolean;
+  /** The pass was skipped: its result was found in the cache. */
+  cached?: boolean;
+  /** Records behind `done` when it counts bytes (predict: lines), shown as the rate instead. */
+  items?: { count: number; name: string };
+}
+
+interface PassState {
+  event: PassEvent;
+  lastPlain: number;
+}
+
+/** Wide enough for the longest trainer pass name, 'validation'. */
+const PASS_LABEL_WIDTH = 10;
 
 interface EpochState {
   epoch: number;
@@ -33,9 +61,10 @@ interface EpochState {
 
 /**
  * Renders trainer events on stderr. On a terminal: one live progress bar per epoch (step,
- * running loss, samples/s, ETA), with validation and checkpoint lines printed above it. Not on a
- * terminal: one plain line per epoch, evaluation and checkpoint (and a progress line now and then
- * during long epochs), so logs stay readable.
+ * running loss, samples/s, ETA) or per pass over data (percent, rate, ETA), with validation and
+ * checkpoint lines printed above it. Not on a terminal: one plain line per epoch, evaluation and
+ * checkpoint, a line when a pass starts and ends (and a progress line now and then during long
+ * epochs and passes), so logs stay readable.
  */
 export class ProgressRenderer {
   private readonly stream: OutputStream;
@@ -45,6 +74,7 @@ export class ProgressRenderer {
   private readonly redrawInterval: number;
   private readonly plainInterval: number;
   private readonly displayPath: (path: string) => string;
+  private readonly cacheDir: string | undefined;
 
   private totalEpochs = 0;
   private stepsPerEpoch = 0;
@@ -55,6 +85,7 @@ export class ProgressRenderer {
   private status = '';
   private firstEpochSeconds: number[] = [];
   private lastEpochSeen = 0;
+  private activePass: PassState | undefined;
 
   constructor(options: ProgressRendererOptions) {
     this.stream = options.stream;
@@ -62,13 +93,17 @@ export class ProgressRenderer {
     this.live = options.live;
     this.now = options.now ?? (() => performance.now());
     this.redrawInterval = options.redrawInterval ?? 100;
-    this.plainInterval = options.plainInterval ?? 15_000;
+    this.plainInterval = options.plainInterval ?? 10_000;
     this.displayPath = options.displayPath ?? ((path) => path);
+    this.cacheDir = options.cacheDir;
   }
 
-  /** Feed every trainer event here. */
-  handle(event: TrainEvent): void {
+  /** Feed every trainer event here (and pass events of other commands). */
+  handle(event: TrainEvent | PassEvent): void {
     switch (event.type) {
+      case 'pass':
+        this.onPass(event);
+        break;
       case 'start':
         this.onStart(event);
         break;
@@ -149,8 +184,69 @@ export class ProgressRenderer {
     }
   }
 
+  private onPass(event: PassEvent): void {
+    const label = event.pass.padEnd(PASS_LABEL_WIDTH);
+    if (event.cached) {
+      this.activePass = undefined;
+      const where = this.cacheDir === undefined ? '' : ` in ${this.displayPath(this.cacheDir)}`;
+      this.log(`${label}  ${this.style.dim(`cached${where} (skipped)`)}`);
+      return;
+    }
+    const t = this.now();
+    if (this.activePass?.event.pass !== event.pass) {
+      this.activePass = { event, lastPlain: t };
+      this.status = '';
+      // A pass reported finished at once (small data) gets only its end line.
+      if (!this.live && !event.finished) {
+        const size = event.total === undefined ? '' : ` · ${passAmount(event.total, event)}`;
+        this.stream.write(`${label}  started${size}\n`);
+      }
+    }
+    const pass = this.activePass;
+    pass.event = event;
+    if (event.finished) {
+      this.activePass = undefined;
+      this.log(
+        `${label}  done  ${passAmount(event.done, event, true)} in ${formatDuration(event.seconds)} · ${passRate(event)}`,
+      );
+      return;
+    }
+    if (this.live) {
+      if (t - this.lastDraw >= this.redrawInterval) {
+        this.lastDraw = t;
+        this.draw(this.passLine(event));
+      }
+    } else if (t - pass.lastPlain >= this.plainInterval) {
+      pass.lastPlain = t;
+      this.stream.write(`${this.passLine(event)}\n`);
+    }
+  }
+
+  /** `encode      ━━━━────  42.0%  690 MB/1.6 GB  35 MB/s  ETA 25s` (no bar when not live). */
+  private passLine(event: PassEvent): string {
+    const s = this.style;
+    const label = event.pass.padEnd(PASS_LABEL_WIDTH);
+    const rate = passRate(event);
+    if (event.total === undefined || event.total <= 0) {
+      const stats = `${passAmount(event.done, event, true)}  ${rate}  ${formatDuration(event.seconds)}`;
+      return `${this.live ? s.bold(label) : label}  ${stats}`;
+    }
+    const fraction = Math.min(1, event.done / event.total);
+    const perUnit = event.done > 0 ? event.seconds / event.done : Number.NaN;
+    const eta = perUnit * Math.max(0, event.total - event.done);
+    const stats = `${(100 * fraction).toFixed(1).padStart(5)}%  ${passAmount(event.done, event)}/${passAmount(event.total, event)}  ${rate}  ETA ${formatDuration(eta)}`;
+    if (!this.live) return `${label}  ${stats}`;
+    const barWidth = Math.max(0, Math.min(30, this.columns() - label.length - stats.length - 5));
+    if (barWidth < 8)
+      return `${s.bold(label)}  ${stats}`.slice(0, Math.max(10, this.columns() - 1));
+    const filled = Math.round(fraction * barWidth);
+    const bar = s.cyan('━'.repeat(filled)) + s.dim('─'.repeat(barWidth - filled));
+    return `${s.bold(label)}  ${bar}  ${stats}`;
+  }
+
   private onStep(event: Extract<TrainEvent, { type: 'step' }>): void {
     const t = this.now();
+    this.activePass = undefined;
     if (this.epoch === undefined || this.epoch.epoch !== event.epoch) {
       this.commitEpochLine();
       // The first step of an epoch arrives after it ran: start the clock one step earlier,
@@ -270,10 +366,32 @@ export class ProgressRenderer {
   private redrawStatus(): void {
     if (!this.live) return;
     const e = this.epoch;
-    if (e !== undefined && !e.committed && e.step > 0 && e.epoch === this.lastEpochSeen) {
+    if (this.activePass !== undefined) {
+      this.draw(this.passLine(this.activePass.event));
+    } else if (e !== undefined && !e.committed && e.step > 0 && e.epoch === this.lastEpochSeen) {
       this.draw(this.epochLine(e, false));
     } else if (this.status !== '') {
       this.draw(this.style.dim(this.status));
     }
   }
+}
+
+/** `1.6 GB`, `12,000 rows`; bytes with records behind them: `1,000 lines (52 kB)` when `withItems`. */
+function passAmount(value: number, event: PassEvent, withItems = false): string {
+  if (event.unit !== 'bytes') return `${formatCount(value)} ${event.unit}`;
+  if (withItems && event.items !== undefined) {
+    return `${formatCount(event.items.count)} ${event.items.name} (${formatBytes(value)})`;
+  }
+  return formatBytes(value);
+}
+
+/** Records per second when the pass counts them, else its unit per second. */
+function passRate(event: PassEvent): string {
+  if (event.seconds <= 0) return '--/s';
+  if (event.items !== undefined) {
+    return `${formatRate(event.items.count / event.seconds)} ${event.items.name}/s`;
+  }
+  const perSecond = event.done / event.seconds;
+  if (event.unit === 'bytes') return `${formatBytes(perSecond)}/s`;
+  return `${formatRate(perSecond)} ${event.unit}/s`;
 }

@@ -20,12 +20,14 @@ export const MAX_LINE_BYTES = 4 << 20;
  * Streams a file line by line (LF or CRLF; U+0085 and U+2028 are text, as in Python's file
  * iteration). Lines that are not valid UTF-8 are yielded as `invalid` so the caller decides
  * whether that is an error or a skipped record. `onChunk`, when given, sees every byte as it is
- * read, so a checksum or progress costs no second read.
+ * read, so a checksum or progress costs no second read. `chunks` reads another byte stream
+ * (stdin) instead of the file, which then only names it in errors.
  */
 export async function* readLines(
   file: string,
   encoding: TextEncoding,
   onChunk?: (chunk: Buffer) => void,
+  chunks: AsyncIterable<Buffer> = createReadStream(file, { highWaterMark: 1 << 20 }),
 ): AsyncGenerator<Line, void, undefined> {
   let number = 0;
   // Pieces of a line that spans reads, joined once when it ends (a long line costs O(length)).
@@ -50,9 +52,7 @@ export async function* readLines(
       );
     }
   };
-  for await (const chunk of createReadStream(file, {
-    highWaterMark: 1 << 20,
-  }) as AsyncIterable<Buffer>) {
+  for await (const chunk of chunks) {
     onChunk?.(chunk);
     let start = 0;
     let end = chunk.indexOf(NEWLINE, start);
