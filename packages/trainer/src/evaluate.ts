@@ -10,8 +10,8 @@ import {
 } from '@lstmkit/preprocess';
 import type * as tf from '@tensorflow/tfjs';
 import type { EncodedSplit } from './batching.js';
-import { computeMetrics } from './metrics.js';
 import { type SplitRecord, splitOptionsOf } from './config.js';
+import { computeMetrics } from './metrics.js';
 import { passReporter } from './pass-events.js';
 import type { Metrics, PassEvent } from './types.js';
 

@@ -1,5 +1,5 @@
-import type * as tf from '@tensorflow/tfjs';
 import { LstmkitError } from '@lstmkit/preprocess';
+import type * as tf from '@tensorflow/tfjs';
 import { evaluateSplit, splitProbabilities } from './evaluate.js';
 import { computeMetrics } from './metrics.js';
 import { passReporter } from './pass-events.js';
@@ -128,6 +128,7 @@ function resultOf(
   const { paths, progress } = run;
   return {
     bundleDir: paths.bundleDir,
+    labelNames: run.labelNames,
     reportPath: paths.reportPath,
     historyPath: paths.historyPath,
     plotPath: paths.plotPath,

@@ -1,11 +1,11 @@
 export { isLstmkitError, LstmkitError } from '@lstmkit/preprocess';
 export type { ClassWeightOption } from './class-weights.js';
 export {
+  type HashSplitOptions,
   optionHelp,
   type PipelineOverrides,
   type PresetName,
   presetNames,
-  type HashSplitOptions,
   type Recipe,
   type RunConfig,
   type RunOverrides,
@@ -17,8 +17,8 @@ export {
   trainDefaults,
   trainLimits,
 } from './config.js';
-export type { EmbeddingCoverage } from './embedding-matrix.js';
 export type { DataManifest, ShardedSplit } from './data-store.js';
+export type { EmbeddingCoverage } from './embedding-matrix.js';
 export { type EvaluateSourceOptions, evaluate, evaluateSource } from './evaluate.js';
 export { train } from './file-run-store.js';
 export {

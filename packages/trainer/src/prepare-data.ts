@@ -18,8 +18,8 @@ import {
   type SplitName,
   shardFileName,
 } from './data-store.js';
-import { SHARD_ROWS, ShardBuilder } from './shards.js';
 import { passReporter } from './pass-events.js';
+import { SHARD_ROWS, ShardBuilder } from './shards.js';
 import type { PassEvent } from './types.js';
 
 /** Bump when the encoding changes: older caches are then encoded again. */

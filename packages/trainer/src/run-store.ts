@@ -1,6 +1,6 @@
 import type { Bundle, BundleContents } from '@lstmkit/model';
-import type { DataStore } from './data-store.js';
 import type * as tf from '@tensorflow/tfjs';
+import type { DataStore } from './data-store.js';
 import type { HistoryRow } from './history.js';
 import type { OutputPaths } from './outputs.js';
 import type { LearningRatePlot } from './plot.js';

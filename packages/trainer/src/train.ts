@@ -200,6 +200,7 @@ async function trainInto(
     if (saved) await store.restoreTensors(model, run.optimizer);
     o.onEvent({
       type: 'start',
+      labelNames,
       totalEpochs: config.epochs,
       stepsPerEpoch,
       trainSize: splits.train.rows,

@@ -38,6 +38,8 @@ export interface Metrics {
 
 export interface TrainResult {
   bundleDir: string;
+  /** Label k of the metrics is `labelNames[k]`. */
+  labelNames: string[];
   reportPath: string;
   historyPath: string;
   plotPath: string;
@@ -102,6 +104,8 @@ export type TrainEvent =
   | PassEvent
   | {
       type: 'start';
+      /** The labels found in the data (or the fine-tuned bundle's), in index order. */
+      labelNames: string[];
       totalEpochs: number;
       stepsPerEpoch: number;
       trainSize: number;

@@ -1,31 +1,13 @@
-import type { Dataset, Example } from '@lstmkit/preprocess';
 import { LstmkitError } from '@lstmkit/preprocess';
+import type { Metrics } from '@lstmkit/trainer';
 import type { Context } from '../context.js';
 import type { loadOptionsFrom } from '../options/data-options.js';
-import { formatCount } from '../render/format.js';
 import { renderMetrics } from '../render/metrics.js';
+import { ProgressRenderer } from '../render/progress-renderer.js';
 import type { EvaluateFlags } from './evaluate-command.js';
 import { loadClassifier } from './load-classifier.js';
 import { recordedSplit } from './recorded-split.js';
-import { reportSkipped } from './report-skipped.js';
-
-/** Rewrites dataset label indices into the model's label indices, by label name. */
-export function alignLabels(dataset: Dataset, modelLabels: readonly string[]): Example[] {
-  const index = new Map(modelLabels.map((name, i) => [name, i]));
-  const unknown = dataset.labelNames.filter((name) => !index.has(name));
-  if (unknown.length > 0) {
-    throw new LstmkitError(
-      'LABEL_MISMATCH',
-      `the data has label${unknown.length === 1 ? '' : 's'} ${unknown.map((l) => `'${l}'`).join(', ')} that the model does not know (model labels: ${modelLabels.join(', ')})`,
-      { hint: 'evaluate on data labelled like the training data' },
-    );
-  }
-  const mapping = dataset.labelNames.map((name) => index.get(name) as number);
-  return dataset.examples.map((example) => ({
-    ...example,
-    label: mapping[example.label] as number,
-  }));
-}
+import { watchSkipped } from './report-skipped.js';
 
 export async function runEvaluate(
   flags: EvaluateFlags & { load: ReturnType<typeof loadOptionsFrom> },
@@ -33,34 +15,41 @@ export async function runEvaluate(
 ): Promise<void> {
   const classifier = await loadClassifier(flags.model, flags.backend, ctx);
   try {
-    const [{ loadDataset }, { splitDataset }, { evaluate }] = await Promise.all([
+    const [{ openDataset }, { evaluateSource }] = await Promise.all([
       import('@lstmkit/preprocess/node'),
-      import('@lstmkit/preprocess'),
       import('@lstmkit/trainer'),
     ]);
-    const dataset = await loadDataset(flags.data, flags.load);
-    reportSkipped(dataset, ctx);
-    const labels = classifier.bundle.labelNames;
-    let examples: readonly Example[] = dataset.examples;
-    let splitNote = 'all examples';
-    if (flags.split === 'test') {
-      const split = recordedSplit(classifier.bundle.training);
-      examples = splitDataset(dataset.examples, split.options).test;
-      splitNote = `test split (${split.description})`;
-      if (examples.length === 0) {
-        throw new LstmkitError('EMPTY_SPLIT', `the test split of ${dataset.name} is empty`, {
-          hint: 'use --split all to score every example',
-        });
-      }
+    const recorded = flags.split === 'test' ? recordedSplit(classifier.bundle.training) : undefined;
+    const source = await openDataset(flags.data, flags.load);
+    const renderer = new ProgressRenderer({
+      stream: ctx.io.stderr,
+      style: ctx.err,
+      live: ctx.io.stderr.isTTY === true && !ctx.io.env.CI,
+      displayPath: (path) => ctx.displayPath(path),
+    });
+    const skipped = watchSkipped(source);
+    let metrics: Metrics;
+    try {
+      metrics = await evaluateSource(classifier, skipped.source, {
+        ...(recorded && { split: recorded.split }),
+        onEvent: (event) => renderer.handle(event),
+      });
+    } finally {
+      renderer.finish();
     }
-    const aligned = alignLabels({ ...dataset, examples: [...examples] }, labels);
-    ctx.info(ctx.err.dim(`scoring ${formatCount(aligned.length)} examples of ${dataset.name}…`));
-    const metrics = evaluate(classifier, aligned);
+    skipped.report(ctx);
+    if (metrics.count === 0) {
+      throw new LstmkitError('EMPTY_SPLIT', `the test split of ${source.name} is empty`, {
+        hint: 'use --split all to score every example',
+      });
+    }
+    const labels = classifier.bundle.labelNames;
+    const splitNote = recorded ? `test split (${recorded.description})` : 'all examples';
     if (flags.json) {
       ctx.print(
         JSON.stringify({
           model: flags.model,
-          data: dataset.name,
+          data: source.name,
           split: flags.split,
           labelNames: labels,
           ...(classifier.bundle.threshold !== undefined && {
@@ -73,7 +62,7 @@ export async function runEvaluate(
     }
     const s = ctx.out;
     ctx.print(
-      `${s.bold('Evaluation')} ${s.dim(`of ${ctx.displayPath(classifier.bundle.dir)} on ${dataset.name}, ${splitNote}`)}`,
+      `${s.bold('Evaluation')} ${s.dim(`of ${ctx.displayPath(classifier.bundle.dir)} on ${source.name}, ${splitNote}`)}`,
     );
     ctx.print(renderMetrics(metrics, labels, s, 2, classifier.bundle.threshold).join('\n'));
   } finally {

@@ -1,7 +1,8 @@
-import { LstmkitError, type SplitOptions } from '@lstmkit/preprocess';
+import { LstmkitError, splitDefaults } from '@lstmkit/preprocess';
+import type { SplitRecord } from '@lstmkit/trainer/config';
 
 export interface RecordedSplit {
-  options: SplitOptions;
+  split: SplitRecord;
   description: string;
 }
 
@@ -11,9 +12,9 @@ function isFractions(value: unknown): value is [number, number, number] {
 
 /**
  * The split a bundle was trained with, so evaluate can recreate the same test set. Reads
- * `training.split` (`{source: 'seeded', seed, fractions, stratify}`, written by
- * @lstmkit/trainer; `{seed, fractions?}` in earlier bundles) and else, as bundles of 0.1.0
- * have no `split`, `training.seed` with the default fractions. Splits the caller gave the
+ * `training.split` as @lstmkit/trainer writes it: `{source: 'hashed', seed, fractions}`, or
+ * `{source: 'seeded', seed, fractions, stratify}` (0.1's in-memory shuffle; 0.1.0 bundles have
+ * no `split`, only `training.seed`, with the default fractions). Splits the caller gave the
  * trainer (`{source: 'given'}`) cannot be recreated. Datasets with their own split tags keep
  * them whatever the options.
  */
@@ -26,16 +27,18 @@ export function recordedSplit(training: Record<string, unknown> | undefined): Re
       { hint: 'use --split all on held-out data' },
     );
   }
-  const options: SplitOptions = {};
-  const seed = typeof record?.seed === 'number' ? record.seed : training?.seed;
-  if (typeof seed === 'number') options.seed = seed;
-  if (isFractions(record?.fractions)) options.fractions = record.fractions;
-  if (typeof record?.stratify === 'boolean') options.stratify = record.stratify;
+  const recordedSeed = typeof record?.seed === 'number' ? record.seed : training?.seed;
+  const seed = typeof recordedSeed === 'number' ? recordedSeed : undefined;
+  const fractions = isFractions(record?.fractions) ? record.fractions : undefined;
   const parts: string[] = [];
-  if (options.seed !== undefined) parts.push(`seed ${options.seed}`);
-  if (options.fractions) parts.push(options.fractions.join('/'));
-  return {
-    options,
-    description: parts.length > 0 ? `as in training: ${parts.join(', ')}` : 'default split',
+  if (seed !== undefined) parts.push(`seed ${seed}`);
+  if (fractions) parts.push(fractions.join('/'));
+  const description = parts.length > 0 ? `as in training: ${parts.join(', ')}` : 'default split';
+  const resolved = {
+    seed: seed ?? splitDefaults.seed,
+    fractions: fractions ?? ([...splitDefaults.fractions] as [number, number, number]),
   };
+  if (record?.source === 'hashed') return { split: { source: 'hashed', ...resolved }, description };
+  const stratify = typeof record?.stratify === 'boolean' ? record.stratify : splitDefaults.stratify;
+  return { split: { source: 'seeded', ...resolved, stratify }, description };
 }

@@ -1,16 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DatasetSource, LstmkitError, type SkippedRecord } from '@lstmkit/preprocess';
+import { LstmkitError } from '@lstmkit/preprocess';
 import type { TrainEvent, TrainResult } from '@lstmkit/trainer';
 import type { Context } from '../context.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
 import type { TrainCliOptions } from '../options/train-options.js';
-import { formatBytes, formatCount, formatDuration, formatLoss, shellQuote } from '../render/format.js';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatLoss,
+  shellQuote,
+} from '../render/format.js';
 import { renderMetrics } from '../render/metrics.js';
 import { ProgressRenderer } from '../render/progress-renderer.js';
 import { renderTable } from '../render/table.js';
-import { reportSkippedCount } from './report-skipped.js';
+import { watchSkipped } from './report-skipped.js';
 import { describeRecipe } from './train-recipe.js';
 
 /** The command line that continues this run. */
@@ -41,37 +47,6 @@ async function checkOutDir(options: TrainCliOptions, ctx: Context): Promise<void
   if (!options.resume && existsSync(join(paths.bundleDir, 'manifest.json'))) {
     ctx.warn(`${out} already holds a model bundle; the first checkpoint of this run replaces it`);
   }
-}
-
-/**
- * The source, noting the records its first pass skips (--lenient), to report them once the
- * passes are done; a second pass skips the same records and a cached pass reads none.
- */
-function watchSkipped(source: DatasetSource) {
-  let passes = 0;
-  let count = 0;
-  let first: SkippedRecord | undefined;
-  const watched: DatasetSource = {
-    name: source.name,
-    labelNames: source.labelNames,
-    bytes: source.bytes,
-    count: source.count,
-    digest: () => source.digest(),
-    records(options) {
-      const pass = ++passes;
-      return source.records({
-        ...options,
-        onSkipped: (record) => {
-          if (pass === 1) {
-            count++;
-            first ??= record;
-          }
-          options?.onSkipped?.(record);
-        },
-      });
-    },
-  };
-  return { source: watched, report: (ctx: Context) => reportSkippedCount(count, first, ctx) };
 }
 
 export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<void> {

@@ -73,6 +73,9 @@ function epochEvents(epoch: number, steps: number): TrainEvent[] {
 
 const start: TrainEvent = {
   type: 'start',
+  labelNames: ['negative', 'positive'],
+  validationHeldBack: 0,
+  dataDir: '/tmp/out.data',
   totalEpochs: 2,
   stepsPerEpoch: 4,
   trainSize: 128,
