@@ -31,6 +31,8 @@ export interface DataManifest {
   skipped: number;
   trainLengths: [length: number, count: number][];
   weighted: boolean;
+  /** The dataset has validation records of its own (train records then all stay train). */
+  givenValidation: boolean;
   /** Token counts the bounded count table dropped (0 below its cap). */
   pruned: { tokens: number; belowCount: number };
   /** Validation records beyond `maxValidation`, held out but not used. */

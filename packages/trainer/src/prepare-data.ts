@@ -49,6 +49,8 @@ export interface FittedData {
   records: number;
   skipped: number;
   weighted: boolean;
+  /** The dataset has validation records of its own. */
+  givenValidation: boolean;
   pruned: DataManifest['pruned'];
   /** The encoding found in the store, reused when its `encodeKey` matches. */
   previous: { manifest: DataManifest; pipeline: PipelineJSON } | undefined;
@@ -60,13 +62,19 @@ export interface PreparedData extends FittedData {
   manifest: DataManifest;
 }
 
-/** Where a split's records go: the seeded hash split, or the dataset's own. */
-function splitter(config: RunConfig): (record: DatasetRecord) => SplitName {
+/**
+ * Where a split's records go: the seeded hash split, or the dataset's own (train and test
+ * only: validation is carved out of train; with its own validation records, train stays train).
+ */
+function splitter(
+  config: RunConfig,
+  givenValidation: boolean,
+): (record: DatasetRecord) => SplitName {
   const { seed, fractions } =
     config.split.source === 'hashed'
       ? config.split
       : { seed: config.seed, fractions: splitDefaults.fractions };
-  return (record) => splitOfRecord(record, seed, fractions);
+  return (record) => splitOfRecord(record, seed, fractions, givenValidation);
 }
 
 /** Reads the source once with progress in bytes (files) or records (memory). */
@@ -121,39 +129,18 @@ export async function fitData(
       records: manifest.records,
       skipped: manifest.skipped,
       weighted: manifest.weighted,
+      givenValidation: manifest.givenValidation,
       pruned: manifest.pruned,
       previous,
     };
   }
 
-  const splitOf = splitter(config);
-  const fitter = initial ? undefined : new PipelineFitter(config.pipeline, config.vocabulary);
-  const trainLengths = new LengthCounter();
-  const known = source.labelNames && new Set(source.labelNames);
-  const labels = new Set<string>();
-  let records = 0;
-  let weighted = false;
-  const pass = readPass(inputs, 'count');
-  for await (const record of pass.records) {
-    records++;
-    if (known && !known.has(record.label)) {
-      throw new LstmkitError(
-        'INVALID_DATASET',
-        `${record.where ?? `Record ${records}`} has label ${JSON.stringify(record.label)}, not one of ${[...known].join(', ')}.`,
-      );
-    }
-    labels.add(record.label);
-    if (record.weight !== undefined) {
-      checkWeight(record, records);
-      if (record.weight !== 1) weighted = true;
-    }
-    if (splitOf(record) === 'train') {
-      trainLengths.add(
-        fitter ? fitter.add(record.text) : initial!.pipeline.tokens(record.text).length,
-      );
-    }
-  }
-  pass.report.finish(source.bytes ?? records);
+  const first = await countPass(inputs, initial, false);
+  // Validation records of its own, seen after train records were carved into validation: the
+  // rare dataset that needs a second counting pass, with train kept as train.
+  const counted =
+    first.sawValidation && first.carved ? await countPass(inputs, initial, true) : first;
+  const { fitter, trainLengths, labels, records, weighted, skipped } = counted;
   if (trainLengths.count === 0) {
     throw new LstmkitError('INVALID_DATASET', `${source.name}: the train split is empty.`, {
       hint: 'Use more examples or a larger train fraction.',
@@ -173,11 +160,57 @@ export async function fitData(
     pipeline: initial?.pipeline ?? fitter!.finish(),
     trainLengths,
     records,
-    skipped: pass.skipped(),
+    skipped,
     weighted,
+    givenValidation: counted.sawValidation,
     pruned: fitter?.pruned ?? { tokens: 0, belowCount: 0 },
     previous,
   };
+}
+
+/** One counting pass: labels, weights, and the vocabulary and lengths of the train split. */
+async function countPass(
+  inputs: DataInputs,
+  initial: { pipeline: TextPipeline } | undefined,
+  givenValidation: boolean,
+) {
+  const { source, config } = inputs;
+  const splitOf = splitter(config, givenValidation);
+  const fitter = initial ? undefined : new PipelineFitter(config.pipeline, config.vocabulary);
+  const trainLengths = new LengthCounter();
+  const known = source.labelNames && new Set(source.labelNames);
+  const labels = new Set<string>();
+  let records = 0;
+  let weighted = false;
+  let sawValidation = false;
+  let carved = false;
+  const pass = readPass(inputs, 'count');
+  for await (const record of pass.records) {
+    records++;
+    if (known && !known.has(record.label)) {
+      throw new LstmkitError(
+        'INVALID_DATASET',
+        `${record.where ?? `Record ${records}`} has label ${JSON.stringify(record.label)}, not one of ${[...known].join(', ')}.`,
+      );
+    }
+    labels.add(record.label);
+    if (record.weight !== undefined) {
+      checkWeight(record, records);
+      if (record.weight !== 1) weighted = true;
+    }
+    if (record.split === 'validation') sawValidation = true;
+    const split = splitOf(record);
+    if (split === 'train') {
+      trainLengths.add(
+        fitter ? fitter.add(record.text) : initial!.pipeline.tokens(record.text).length,
+      );
+    } else if (split === 'validation' && record.split === 'train') {
+      carved = true;
+    }
+  }
+  pass.report.finish(source.bytes ?? records);
+  const skipped = pass.skipped();
+  return { fitter, trainLengths, labels, records, weighted, skipped, sawValidation, carved };
 }
 
 function checkWeight(record: DatasetRecord, index: number): void {
@@ -244,7 +277,7 @@ export async function encodeData(
   await store.clear();
   const idType = pipeline.vocabulary.size > 0x10000 ? 'int32' : 'uint16';
   const labelIndex = new Map(fitted.labelNames.map((name, i) => [name, i]));
-  const splitOf = splitter(config);
+  const splitOf = splitter(config, fitted.givenValidation);
   const splits = Object.fromEntries(
     SPLITS.map((name) => [
       name,
@@ -318,6 +351,7 @@ export async function encodeData(
     skipped: fitted.skipped,
     trainLengths: fitted.trainLengths.toJSON(),
     weighted: fitted.weighted,
+    givenValidation: fitted.givenValidation,
     pruned: fitted.pruned,
     validationHeldBack,
     idType,
