@@ -26,8 +26,26 @@ export function passReporter(
       last = now;
       onEvent(event(done));
     },
-    finish(done: number, cached = false) {
-      onEvent(event(done, { finished: true, ...(cached && { cached: true }) }));
+    finish(done: number) {
+      onEvent(event(done, { finished: true }));
     },
   };
+}
+
+/** The one event of a pass skipped because its result was read from the encoded data. */
+export function cachedPass(
+  onEvent: (event: PassEvent) => void,
+  pass: PassEvent['pass'],
+  rows: number,
+): void {
+  onEvent({
+    type: 'pass',
+    pass,
+    done: rows,
+    total: rows,
+    unit: 'rows',
+    seconds: 0,
+    finished: true,
+    cached: true,
+  });
 }

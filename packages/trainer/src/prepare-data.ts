@@ -18,7 +18,7 @@ import {
   type SplitName,
   shardFileName,
 } from './data-store.js';
-import { passReporter } from './pass-events.js';
+import { cachedPass, passReporter } from './pass-events.js';
 import { SHARD_ROWS, ShardBuilder } from './shards.js';
 import type { PassEvent } from './types.js';
 
@@ -118,8 +118,7 @@ export async function fitData(
   const previous = await store.readManifest();
   if (previous?.manifest.fitKey === fitKey) {
     const { manifest } = previous;
-    const report = passReporter(inputs.onEvent, 'count', 'rows', manifest.records);
-    report.finish(manifest.records, true);
+    cachedPass(inputs.onEvent, 'count', manifest.records);
     return {
       name: source.name,
       fitKey,
@@ -267,10 +266,7 @@ export async function encodeData(
   ]);
   const { previous } = fitted;
   if (previous?.manifest.encodeKey === encodeKey) {
-    passReporter(inputs.onEvent, 'encode', 'rows', previous.manifest.records).finish(
-      previous.manifest.records,
-      true,
-    );
+    cachedPass(inputs.onEvent, 'encode', previous.manifest.records);
     return { ...fitted, pipeline, encodeKey, manifest: previous.manifest };
   }
 

@@ -271,7 +271,7 @@ describe('ProgressRenderer', () => {
       );
     });
 
-    it('names the cache when a pass is skipped, and gives a quick pass only its end line', () => {
+    it('names the cache when a pass is skipped; a pass under a second prints nothing, a longer one its end line', () => {
       const t = setup(false);
       t.renderer.handle({
         type: 'pass',
@@ -291,9 +291,27 @@ describe('ProgressRenderer', () => {
         seconds: 0.5,
         finished: true,
       });
+      t.renderer.handle({
+        type: 'pass',
+        pass: 'test',
+        done: 0,
+        total: 90,
+        unit: 'rows',
+        seconds: 0,
+      });
+      t.renderer.handle({
+        type: 'pass',
+        pass: 'test',
+        done: 90,
+        total: 90,
+        unit: 'rows',
+        seconds: 1.5,
+        finished: true,
+      });
+      // under a second: nothing; longer: its end line
       expect(t.output()).toBe(
         'encode      cached in model.data (skipped)\n' +
-          'validation  done  16 rows in 0.5s · 32 rows/s\n',
+          'test        done  90 rows in 1.5s · 60 rows/s\n',
       );
     });
 

@@ -43,7 +43,12 @@ export interface PassEvent {
 interface PassState {
   event: PassEvent;
   lastPlain: number;
+  /** Its start was shown (it ran long enough): its end is shown too. */
+  announced: boolean;
 }
+
+/** A pass shows progress once it has run this long; shorter ones print nothing. */
+const LONG_PASS_SECONDS = 1;
 
 /** Wide enough for the longest trainer pass name, 'validation'. */
 const PASS_LABEL_WIDTH = 10;
@@ -194,23 +199,28 @@ export class ProgressRenderer {
     }
     const t = this.now();
     if (this.activePass?.event.pass !== event.pass) {
-      this.activePass = { event, lastPlain: t };
+      this.activePass = { event, lastPlain: t, announced: false };
       this.status = '';
-      // A pass reported finished at once (small data) gets only its end line.
-      if (!this.live && !event.finished) {
-        const size = event.total === undefined ? '' : ` · ${passAmount(event.total, event)}`;
-        this.stream.write(`${label}  started${size}\n`);
-      }
     }
     const pass = this.activePass;
     pass.event = event;
+    // Passes over small data (under a second: a validation of a few hundred rows) stay quiet.
+    const long = event.seconds >= LONG_PASS_SECONDS;
     if (event.finished) {
       this.activePass = undefined;
-      this.log(
-        `${label}  done  ${passAmount(event.done, event, true)} in ${formatDuration(event.seconds)} · ${passRate(event)}`,
-      );
+      if (pass.announced || long) {
+        this.log(
+          `${label}  done  ${passAmount(event.done, event, true)} in ${formatDuration(event.seconds)} · ${passRate(event)}`,
+        );
+      }
       return;
     }
+    if (!long) return;
+    if (!this.live && !pass.announced) {
+      const size = event.total === undefined ? '' : ` · ${passAmount(event.total, event)}`;
+      this.stream.write(`${label}  started${size}\n`);
+    }
+    pass.announced = true;
     if (this.live) {
       if (t - this.lastDraw >= this.redrawInterval) {
         this.lastDraw = t;
