@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Classifier, loadBundle, lockDirectory } from '@lstmkit/model';
 import { type Dataset, isLstmkitError, splitDataset } from '@lstmkit/preprocess';
+import { openDataset } from '@lstmkit/preprocess/node';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -290,6 +291,37 @@ describe('train', () => {
         (await readFile(path, 'utf8')).trim().split('\n').length;
       expect(await historyOf(resumed.historyPath)).toBe(await historyOf(straight.historyPath));
     }
+  });
+
+  it('streams a file, and resumes mid-epoch from its encoded data to the uninterrupted result', async () => {
+    const file = join(root, 'reviews.ft');
+    const { examples } = separableDataset(400, 1);
+    await writeFile(file, examples.map((e) => `__label__${e.label} ${e.text}`).join('\n'));
+    const options = (name: string, more: Partial<TrainOptions> = {}) =>
+      base(name, { model: { ...tinyModel, dropout: 0.3 }, evalEvery: 4, ...more });
+    const straight = await train(options('file-straight', { dataset: await openDataset(file) }));
+    expect(straight.labelNames).toEqual(['0', '1']);
+
+    const controller = new AbortController();
+    let steps = 0;
+    const first = await train(
+      options('file-resumed', {
+        dataset: await openDataset(file),
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'step' && ++steps === 17) controller.abort();
+        },
+      }),
+    );
+    expect(first.interrupted).toBe(true);
+    const { events, onEvent } = collect();
+    const resumed = await train(
+      options('file-resumed', { dataset: await openDataset(file), resume: true, onEvent }),
+    );
+    expect(events.filter((e) => e.type === 'pass' && e.cached).length).toBe(2);
+    expect(resumed.test).toEqual(straight.test);
+    const weights = (dir: string) => readFile(join(dir, 'weights.bin'));
+    expect((await weights(resumed.bundleDir)).equals(await weights(straight.bundleDir))).toBe(true);
   });
 
   it('stops early, checkpoints only on improvement and restores the best epoch', async () => {
