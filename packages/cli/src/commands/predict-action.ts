@@ -174,7 +174,7 @@ async function predictStream(input: TextInput, flags: PredictFlags, ctx: Context
       renderer?.finish();
       ctx.info(
         ctx.err.yellow(
-          `interrupted after ${lines} lines; ${outputPath === undefined ? 'output stops here' : 'nothing written'}`,
+          `interrupted after ${formatCount(lines)} lines; ${outputPath === undefined ? 'output stops here' : 'nothing written'}`,
         ),
       );
       ctx.exitCode = ExitCode.interrupted;
