@@ -53,9 +53,7 @@ export function predictCommand(ctx: Context): Command {
     .option('-f, --file <path>', 'the same as --input, with text output unless told otherwise')
     .option('-o, --output <path>', 'write predictions to this file (atomically) instead of stdout')
     .addOption(
-      new Option('--format <format>', 'output format (default: see below)').choices(
-        predictFormats,
-      ),
+      new Option('--format <format>', 'output format (default: see below)').choices(predictFormats),
     )
     .option('--force', 'replace an existing --output file')
     .option(
