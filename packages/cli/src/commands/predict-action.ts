@@ -101,8 +101,8 @@ function formatter(
 
 /**
  * Streams the input through the classifier a batch at a time into the sink: memory holds one
- * batch of texts and its output lines, whatever the input's size. Progress goes to stderr when
- * the output is a file (stdout is then free for nothing else, and stderr for the bar).
+ * batch of texts and its output lines, whatever the input's size. Progress goes to stderr only
+ * when the output is a file: predictions on stdout often share the terminal with stderr.
  */
 async function predictStream(input: TextInput, flags: PredictFlags, ctx: Context): Promise<void> {
   const format = resolveFormat(flags);
@@ -174,7 +174,7 @@ async function predictStream(input: TextInput, flags: PredictFlags, ctx: Context
       renderer?.finish();
       ctx.info(
         ctx.err.yellow(
-          `interrupted after ${lines} lines; ${outputPath === undefined ? 'output stops here' : 'nothing written'}`,
+          `interrupted after ${formatCount(lines)} lines; ${outputPath === undefined ? 'output stops here' : 'nothing written'}`,
         ),
       );
       ctx.exitCode = ExitCode.interrupted;

@@ -53,9 +53,7 @@ export function predictCommand(ctx: Context): Command {
     .option('-f, --file <path>', 'the same as --input, with text output unless told otherwise')
     .option('-o, --output <path>', 'write predictions to this file (atomically) instead of stdout')
     .addOption(
-      new Option('--format <format>', 'text, jsonl or tsv (default: see below)').choices(
-        predictFormats,
-      ),
+      new Option('--format <format>', 'output format (default: see below)').choices(predictFormats),
     )
     .option('--force', 'replace an existing --output file')
     .option(
@@ -64,7 +62,7 @@ export function predictCommand(ctx: Context): Command {
       integerIn(1, 100_000),
     )
     .addOption(backendOption())
-    .option('--json', 'print JSON lines')
+    .option('--json', 'print JSON lines (--format jsonl)')
     .addHelpText('after', examples)
     .action(async (texts: string[], flags: PredictFlags) => {
       requireFlags('lstmkit predict', flags, [['model', '--model <dir>']]);

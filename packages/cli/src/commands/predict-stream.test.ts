@@ -154,6 +154,25 @@ describe('lstmkit predict --input (streaming)', () => {
     },
   );
 
+  it('stops on Ctrl-C, leaving no output and no temp file', async () => {
+    const folder = tempDir('lstmkit-predict-int-');
+    const many = join(folder, 'many.txt');
+    writeFileSync(many, `${texts.join('\n')}\n`.repeat(50));
+    const output = join(folder, 'out.jsonl');
+    let sent = false;
+    const result = await runBin([...predict, '--input', many, '--output', output], {
+      onStderr: (stderr, child) => {
+        if (!sent && stderr.includes('predict     started')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toMatch(/interrupted after [\d,]+ lines; nothing written/);
+    expect(readdirSync(folder)).toEqual(['many.txt']);
+  });
+
   it('refuses contradicting flags', async () => {
     const both = await runBin([...predict, '--input', input, '--file', input]);
     expect(both.code).toBe(2);
