@@ -1,4 +1,4 @@
-import type { TrainEvent } from '@lstmkit/trainer';
+import type { TrainEvent, PassEvent as TrainerPassEvent } from '@lstmkit/trainer';
 import type { OutputStream } from '../cli-io.js';
 import { formatBytes, formatCount, formatDuration, formatLoss, formatRate } from './format.js';
 import { metricsInline } from './metrics.js';
@@ -23,22 +23,14 @@ export interface ProgressRendererOptions {
 }
 
 /**
- * One pass over data: the trainer's 'pass' event (digest, count, encode, validation, test; taken
- * structurally here), or `lstmkit predict` reading its input. `seconds` is the pass's own clock.
+ * One pass over data: the trainer's 'pass' event (digest, count, encode, validation, test), or
+ * `lstmkit predict` reading its input, whose rate counts lines (`items`) rather than bytes.
  */
-export interface PassEvent {
-  type: 'pass';
-  pass: string;
-  done: number;
-  total: number | undefined;
-  unit: 'bytes' | 'rows' | 'steps';
-  seconds: number;
-  finished?: boolean;
-  /** The pass was skipped: its result was found in the cache. */
-  cached?: boolean;
+export type PassEvent = Omit<TrainerPassEvent, 'pass'> & {
+  pass: TrainerPassEvent['pass'] | 'predict';
   /** Records behind `done` when it counts bytes (predict: lines), shown as the rate instead. */
   items?: { count: number; name: string };
-}
+};
 
 interface PassState {
   event: PassEvent;
