@@ -12,7 +12,13 @@ export declare const tanhArray: KernelFunction;
 export declare const sumSquares: KernelFunction;
 export declare const adam: KernelFunction;
 /** fn (0 forward, 1 backward, 2 weightGradsColumns) over 0..total in chunks, on every thread. */
-export declare function run(fn: number, memory: ArrayBuffer, total: number, chunk: number, ...args: number[]): void;
+export declare function run(
+  fn: number,
+  memory: ArrayBuffer,
+  total: number,
+  chunk: number,
+  ...args: number[]
+): void;
 /** Worker threads beside the calling one: count - 1. Returns the count in use. */
 export declare function setThreads(count: number): number;
 /** The instruction set chosen at load: 'avx2' (AVX2 + FMA) or 'generic' (x86-64 baseline). */

@@ -16,18 +16,23 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'lstmkit-kernel.node');
 const required = process.argv.includes('--require');
-const sources = ['src/lstm.c', 'src/addon.c', 'src/kernel.h', 'scripts/build.mjs'].map((f) => join(root, f));
+const sources = ['src/lstm.c', 'src/addon.c', 'src/kernel.h', 'scripts/build.mjs'].map((f) =>
+  join(root, f),
+);
 
 function skip(why) {
   if (required) {
     process.stderr.write(`kernel-native: cannot build: ${why}\n`);
     process.exit(1);
   }
-  process.stdout.write(`kernel-native: build skipped (${why}); @lstmkit/model will use its wasm kernel\n`);
+  process.stdout.write(
+    `kernel-native: build skipped (${why}); @lstmkit/model will use its wasm kernel\n`,
+  );
   process.exit(0);
 }
 
-if (process.platform !== 'linux' || process.arch !== 'x64') skip(`${process.platform}-${process.arch} is not linux-x64`);
+if (process.platform !== 'linux' || process.arch !== 'x64')
+  skip(`${process.platform}-${process.arch} is not linux-x64`);
 const cc = process.env.CC || 'gcc';
 if (spawnSync(cc, ['--version'], { stdio: 'ignore' }).status !== 0) skip(`no C compiler (${cc})`);
 
@@ -46,19 +51,54 @@ const headers = nodeHeaders();
 if (headers === undefined) skip('no node_api.h (set LSTMKIT_NODE_HEADERS to a folder with it)');
 
 const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
-if (existsSync(out) && statSync(out).mtimeMs >= newest && !process.argv.includes('--force')) process.exit(0);
+if (existsSync(out) && statSync(out).mtimeMs >= newest && !process.argv.includes('--force'))
+  process.exit(0);
 
 const work = join(root, 'dist', `.build-${process.pid}`);
 mkdirSync(work, { recursive: true });
 // -fno-strict-aliasing: the kernel reads floats through vector types; -fno-math-errno: sqrtf
 // vectorizes; -ffp-contract=fast (GCC's default in GNU C, written out): a*b+c becomes an FMA
 // where the target has one (lstm.c's adam opts out to keep tfjs's rounding).
-const common = ['-O3', '-fPIC', '-fvisibility=hidden', '-fno-strict-aliasing', '-fno-math-errno', '-ffp-contract=fast', '-Wall', '-Wextra', '-Wno-psabi', '-Werror'];
+const common = [
+  '-O3',
+  '-fPIC',
+  '-fvisibility=hidden',
+  '-fno-strict-aliasing',
+  '-fno-math-errno',
+  '-ffp-contract=fast',
+  '-Wall',
+  '-Wextra',
+  '-Wno-psabi',
+  '-Werror',
+];
 const steps = [
-  [...common, '-DLSTM_ISA=avx2', '-mavx2', '-mfma', '-c', 'src/lstm.c', '-o', join(work, 'lstm-avx2.o')],
+  [
+    ...common,
+    '-DLSTM_ISA=avx2',
+    '-mavx2',
+    '-mfma',
+    '-c',
+    'src/lstm.c',
+    '-o',
+    join(work, 'lstm-avx2.o'),
+  ],
   [...common, '-DLSTM_ISA=generic', '-c', 'src/lstm.c', '-o', join(work, 'lstm-generic.o')],
-  [...common, `-I${headers}`, '-DNODE_GYP_MODULE_NAME=lstmkit_kernel', '-c', 'src/addon.c', '-o', join(work, 'addon.o')],
-  ['-shared', '-pthread', '-o', join(work, 'lstmkit-kernel.node'), ...['addon.o', 'lstm-avx2.o', 'lstm-generic.o'].map((f) => join(work, f))],
+  [
+    ...common,
+    `-I${headers}`,
+    '-DNODE_GYP_MODULE_NAME=lstmkit_kernel',
+    '-c',
+    'src/addon.c',
+    '-o',
+    join(work, 'addon.o'),
+  ],
+  [
+    '-shared',
+    '-pthread',
+    '-o',
+    join(work, 'lstmkit-kernel.node'),
+    ...['addon.o', 'lstm-avx2.o', 'lstm-generic.o'].map((f) => join(work, f)),
+  ],
 ];
 for (const args of steps) {
   const run = spawnSync(cc, args, { cwd: root, stdio: 'inherit' });

@@ -98,7 +98,7 @@ static void *worker_main(void *unused) {
   uint32_t last = atomic_load(&posted);
   while (!atomic_load(&stopping)) {
     // Calls come in bursts (each layer, forward then backward): spin a little before sleeping.
-    for (int spin = 0; spin < 20000 && atomic_load_explicit(&posted, memory_order_acquire) == last; spin++) cpu_relax();
+    for (int spin = 0; spin < 4000 && atomic_load_explicit(&posted, memory_order_acquire) == last; spin++) cpu_relax();
     if (atomic_load(&posted) == last) {
       atomic_fetch_add(&sleepers, 1);
       if (atomic_load(&posted) == last && !atomic_load(&stopping)) {

@@ -8,7 +8,6 @@ import { FusedAdam } from './fused-adam';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
-
 // Sizes not multiples of 4: exercises the padding between variables in the kernel's areas.
 const SHAPES = [[7, 5], [3], [2, 3, 3]];
 

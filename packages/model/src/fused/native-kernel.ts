@@ -14,7 +14,8 @@ import { kernelFunctions } from './lstm-kernel';
  * and memory layout, on an ArrayBuffer instead of a WebAssembly.Memory, and its own threads
  * (pthreads), so a call spreads over the cores without worker_threads round trips.
  */
-interface NativeAddon extends Record<KernelFunction, (memory: ArrayBuffer, ...args: number[]) => number> {
+interface NativeAddon
+  extends Record<KernelFunction, (memory: ArrayBuffer, ...args: number[]) => number> {
   /** The instruction set the addon picked at load: 'avx2' (AVX2 + FMA) or 'generic'. */
   isa: string;
   run(fn: number, memory: ArrayBuffer, total: number, chunk: number, ...args: number[]): void;
@@ -45,13 +46,15 @@ export function loadNativeKernel(): { kernel: NativeKernel } | { why: string } {
 
 function load(): { kernel: NativeKernel } | { why: string } {
   const name = PACKAGES[`${process.platform}-${process.arch}`];
-  if (name === undefined) return { why: `no native kernel for ${process.platform}-${process.arch}` };
+  if (name === undefined)
+    return { why: `no native kernel for ${process.platform}-${process.arch}` };
   let addon: NativeAddon;
   try {
     addon = createRequire(import.meta.url)(name) as NativeAddon;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'MODULE_NOT_FOUND' && String(error).includes(name)) return { why: `${name} not installed` };
+    if (code === 'MODULE_NOT_FOUND' && String(error).includes(name))
+      return { why: `${name} not installed` };
     return { why: String((error as Error).message ?? error).split('\n')[0]! };
   }
   return {
