@@ -251,9 +251,10 @@ function packGatesTransposed(
   heap: Float32Array,
   to: number,
 ) {
-  for (let k = 0; k < rows; k++) {
-    for (let j = 0; j < 4 * h; j++) {
-      heap[to + (Math.floor(j / h) * hp + (j % h)) * cols + k] = src[k * 4 * h + j]!;
+  for (let g = 0; g < 4; g++) {
+    for (let j = 0; j < h; j++) {
+      const row = to + (g * hp + j) * cols;
+      for (let k = 0, s = g * h + j; k < rows; k++, s += 4 * h) heap[row + k] = src[s]!;
     }
   }
 }
