@@ -53,7 +53,7 @@ function load(): { kernel: NativeKernel } | { why: string } {
     addon = createRequire(import.meta.url)(name) as NativeAddon;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'MODULE_NOT_FOUND' && String(error).includes(name))
+    if (code === 'MODULE_NOT_FOUND' && String(error).includes(`'${name}'`))
       return { why: `${name} not installed` };
     return { why: String((error as Error).message ?? error).split('\n')[0]! };
   }
