@@ -26,6 +26,8 @@ static const struct lstm_kernel *kernel;
 
 enum { FORWARD, BACKWARD, WEIGHT_GRADS_COLUMNS, RANGED_FUNCTIONS };
 enum { MAX_ARGS = 16, MAX_THREADS = 256 };
+/** Arguments of each ranged function before its range. */
+static const int RANGED_ARGS[RANGED_FUNCTIONS] = {13, 14, 8};
 
 // ---- the pool -------------------------------------------------------------------------------
 
@@ -221,22 +223,22 @@ static napi_value undefined(napi_env env) {
   return u;
 }
 
-static napi_value js_forward(napi_env env, napi_callback_info info) {
-  char *m;
+/** forward, backward, weightGradsColumns called directly: the range is their last two arguments. */
+static napi_value js_ranged(napi_env env, napi_callback_info info, int fn) {
+  struct job j = {.fn = fn};
+  const int n = RANGED_ARGS[fn];
+  int32_t a[MAX_ARGS + 2];
   size_t bytes;
-  int32_t a[15];
-  if (!read_args(env, info, 16, &m, &bytes, a, 15, NULL, 0)) return NULL;
-  kernel->forward(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14]);
+  if (!read_args(env, info, (size_t)n + 3, &j.memory, &bytes, a, n + 2, NULL, 0)) return NULL;
+  memcpy(j.args, a, (size_t)n * 4);
+  run_chunk(&j, a[n], a[n + 1]);
   return undefined(env);
 }
 
-static napi_value js_backward(napi_env env, napi_callback_info info) {
-  char *m;
-  size_t bytes;
-  int32_t a[16];
-  if (!read_args(env, info, 17, &m, &bytes, a, 16, NULL, 0)) return NULL;
-  kernel->backward(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
-  return undefined(env);
+static napi_value js_forward(napi_env env, napi_callback_info info) { return js_ranged(env, info, FORWARD); }
+static napi_value js_backward(napi_env env, napi_callback_info info) { return js_ranged(env, info, BACKWARD); }
+static napi_value js_weight_grads_columns(napi_env env, napi_callback_info info) {
+  return js_ranged(env, info, WEIGHT_GRADS_COLUMNS);
 }
 
 static napi_value js_gather_steps(napi_env env, napi_callback_info info) {
@@ -247,15 +249,6 @@ static napi_value js_gather_steps(napi_env env, napi_callback_info info) {
   napi_value n;
   napi_create_int32(env, kernel->gather_steps(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]), &n);
   return n;
-}
-
-static napi_value js_weight_grads_columns(napi_env env, napi_callback_info info) {
-  char *m;
-  size_t bytes;
-  int32_t a[10];
-  if (!read_args(env, info, 11, &m, &bytes, a, 10, NULL, 0)) return NULL;
-  kernel->weight_grads_columns(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
-  return undefined(env);
 }
 
 static napi_value js_tanh_array(napi_env env, napi_callback_info info) {
@@ -302,8 +295,7 @@ static napi_value js_run(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "lstmkit native kernel: run(fn, memory, total, chunk, ...args)");
     return NULL;
   }
-  const int expected[RANGED_FUNCTIONS] = {13, 14, 8};
-  if ((int)argc - 4 != expected[fn]) {
+  if ((int)argc - 4 != RANGED_ARGS[fn]) {
     napi_throw_type_error(env, NULL, "lstmkit native kernel: run got the wrong number of arguments");
     return NULL;
   }
