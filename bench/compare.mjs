@@ -83,6 +83,9 @@ const MODELS = [
   { name: 'default', lstmkit: ['--preset', 'default'], torch: null, keras: null },
 ];
 
+/** Which fused LSTM kernel lstmkit ran on (its backend line), for the output. */
+let lstmkitKernel = null;
+
 function lstmkit(model, first) {
   const dump = model.name === 'default' && first ? ['--dump-encoded', encodedDefault] : [];
   const r = run(process.execPath, [
@@ -92,6 +95,7 @@ function lstmkit(model, first) {
     epochs,
     ...dump,
   ]).pop();
+  lstmkitKernel = `${r.kernel} kernel, ${r.kernelThreads} thread${r.kernelThreads === 1 ? '' : 's'}`;
   return {
     trainSentencesPerSecond: r.trainSentencesPerSecond,
     predictLatencyMs: r.predictLatencyMs,
@@ -225,7 +229,7 @@ const fmt = (x, digits = 0) =>
     ? '-'
     : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 console.log(
-  `\nlstmkit vs PyTorch ${python ? '2 (bucketed, 1 thread)' : '(not run)'}; medians of ${rounds} alternating rounds, ${epochs} epochs, batch 32, UCI`,
+  `\nlstmkit (${lstmkitKernel}) vs PyTorch ${python ? '2 (bucketed, 1 thread)' : '(not run)'}; medians of ${rounds} alternating rounds, ${epochs} epochs, batch 32, UCI`,
 );
 console.log('| model | system | train sent/s | predict 1 (ms) | batch 256 sent/s | test acc |');
 console.log('|---|---|---|---|---|---|');
@@ -259,6 +263,7 @@ writeFileSync(
       cores: cpus().length,
       loadAverage: [loadBefore[0], loadavg()[0]],
       python: python ?? null,
+      lstmkitKernel,
       pythonMissing: why,
       rounds,
       epochs: Number(epochs),

@@ -29,6 +29,9 @@ Examples:
 Environment:
   LSTMKIT_DATA_HOME   where named datasets live (default ~/.cache/lstmkit)
   LSTMKIT_BACKEND     force a TensorFlow.js backend: tensorflow, wasm or cpu
+  LSTMKIT_KERNEL      force the fused LSTM kernel: wasm, or native (the optional
+                      @lstmkit/kernel-linux-x64-gnu; auto uses it when it loads)
+  LSTMKIT_THREADS     threads of the fused LSTM kernel (default: the cores)
   NO_COLOR            disable colour (also --no-color)
 
 Exit codes: 0 success, 1 runtime error, 2 bad usage or invalid input, 130 interrupted.

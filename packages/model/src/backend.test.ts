@@ -1,6 +1,7 @@
 import { isLstmkitError } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { testKernels } from './__fixtures__/kernels';
 import { initBackend } from './backend';
 
 const quiet = () => {};
@@ -36,13 +37,43 @@ describe('initBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^lstmkit: backend wasm \(simd, 1 thread; fused LSTM kernel 2 threads; auto; tensorflow unavailable/,
+      /^lstmkit: backend wasm \(simd, 1 thread; fused LSTM kernel (native avx2|wasm[^;]*), 2 threads; auto; tensorflow unavailable/,
     );
     // Idempotent: same answer, no second line.
     await expect(initBackend({ threads: 2, log: (line) => lines.push(line) })).resolves.toEqual(
       info,
     );
     expect(lines).toHaveLength(1);
+  });
+
+  it('takes the LSTM kernel from the option, else LSTMKIT_KERNEL, and checks it', async () => {
+    const saved = process.env.LSTMKIT_KERNEL;
+    const native = testKernels.includes('native');
+    try {
+      delete process.env.LSTMKIT_KERNEL;
+      expect((await initBackend({ backend: 'wasm', log: () => {} })).kernel).toBe(
+        native ? 'native' : 'wasm',
+      );
+      process.env.LSTMKIT_KERNEL = 'wasm';
+      expect((await initBackend({ backend: 'wasm', log: () => {} })).kernel).toBe('wasm');
+      if (native) {
+        expect(
+          (await initBackend({ backend: 'wasm', kernel: 'native', log: () => {} })).kernel,
+        ).toBe('native');
+      } else {
+        await expect(
+          initBackend({ backend: 'wasm', kernel: 'native', log: () => {} }),
+        ).rejects.toMatchObject({ code: 'KERNEL_UNAVAILABLE' });
+      }
+      process.env.LSTMKIT_KERNEL = 'gpu';
+      await expect(initBackend({ backend: 'wasm', log: () => {} })).rejects.toMatchObject({
+        code: 'INVALID_KERNEL',
+        message: expect.stringContaining('LSTMKIT_KERNEL=gpu'),
+      });
+    } finally {
+      if (saved === undefined) delete process.env.LSTMKIT_KERNEL;
+      else process.env.LSTMKIT_KERNEL = saved;
+    }
   });
 
   it('takes the kernel threads from the option, else LSTMKIT_THREADS, and checks them', async () => {

@@ -5,7 +5,8 @@ import { LstmkitError } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { backendSelector, firstLine, type BackendInfo as Info, patchKernel } from './backend-core';
 import { startKernelThreads } from './fused/kernel-threads';
-import { useKernelThreads } from './fused/lstm-kernel';
+import { useKernelInstances, useKernelThreads } from './fused/lstm-kernel';
+import { loadNativeKernel, type NativeKernel } from './fused/native-kernel';
 import { wasmGatherKernel } from './gather-rows';
 import { segmentSumKernels } from './unsorted-segment-sum';
 
@@ -15,9 +16,12 @@ import { segmentSumKernels } from './unsorted-segment-sum';
  */
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type KernelName = 'wasm' | 'native';
 export type BackendInfo = Info<BackendName> & {
   /** Threads the fused LSTM kernel runs on. */
   kernelThreads: number;
+  /** The fused LSTM kernel: WebAssembly, or the optional native package when it loads. */
+  kernel: KernelName;
 };
 export interface InitBackendOptions {
   /** Default: `$LSTMKIT_BACKEND`, else 'auto' (tfjs-node, else wasm, else cpu). */
@@ -29,10 +33,17 @@ export interface InitBackendOptions {
    * the count). Default: `$LSTMKIT_THREADS`, else the available cores.
    */
   threads?: number;
+  /**
+   * The fused LSTM kernel. Default: `$LSTMKIT_KERNEL`, else 'auto': the native package
+   * (`@lstmkit/kernel-linux-x64-gnu`, an optional dependency) when it is installed and this CPU
+   * has AVX2 and FMA, else WebAssembly.
+   */
+  kernel?: KernelName | 'auto';
 }
 
 const ENV_VAR = 'LSTMKIT_BACKEND';
 const THREADS_VAR = 'LSTMKIT_THREADS';
+const KERNEL_VAR = 'LSTMKIT_KERNEL';
 
 const selector = backendSelector<BackendName>({
   names: ['tensorflow', 'wasm', 'cpu'],
@@ -64,10 +75,16 @@ const selector = backendSelector<BackendName>({
 
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const threads = resolveThreads(options.threads);
+  const kernel = resolveKernel(options.kernel);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const kernel = `fused LSTM kernel ${threads} thread${threads === 1 ? '' : 's'}`;
-  const info = await selector.initBackend({ backend: options.backend, log, detail: kernel });
-  return { ...info, kernelThreads: await setKernelThreads(threads, log) };
+  const which = kernel.native ? `native ${kernel.native.isa}` : `wasm${kernel.note}`;
+  const detail = `fused LSTM kernel ${which}, ${threads} thread${threads === 1 ? '' : 's'}`;
+  const info = await selector.initBackend({ backend: options.backend, log, detail });
+  return {
+    ...info,
+    kernelThreads: await setKernelThreads(kernel.native, threads, log),
+    kernel: kernel.native ? 'native' : 'wasm',
+  };
 }
 
 /** Used by loaders: keeps whatever the application initialised, else initialises the default. */
@@ -90,16 +107,64 @@ function resolveThreads(option: number | undefined): number {
   return value;
 }
 
+/** The native kernel when chosen, else why not (said in the backend line when it matters). */
+function resolveKernel(option: KernelName | 'auto' | undefined): {
+  native?: NativeKernel;
+  note: string;
+} {
+  const fromEnv = process.env[KERNEL_VAR]?.trim();
+  const [value, source] =
+    option !== undefined && option !== 'auto'
+      ? [option, 'the kernel option']
+      : fromEnv
+        ? [fromEnv, `${KERNEL_VAR}=${fromEnv}`]
+        : ['auto', 'default'];
+  if (value !== 'auto' && value !== 'wasm' && value !== 'native') {
+    throw new LstmkitError('INVALID_KERNEL', `Unknown LSTM kernel '${value}' (from ${source}).`, {
+      hint: 'Use one of: auto, wasm, native.',
+    });
+  }
+  if (value === 'wasm') return { note: '' };
+  const loaded = loadNativeKernel();
+  if (value === 'native') {
+    if ('kernel' in loaded) return { native: loaded.kernel, note: '' };
+    throw new LstmkitError(
+      'KERNEL_UNAVAILABLE',
+      `The native LSTM kernel cannot load (from ${source}): ${loaded.why}.`,
+      { hint: `Install @lstmkit/kernel-linux-x64-gnu on linux-x64, or set ${KERNEL_VAR}=wasm.` },
+    );
+  }
+  if (!('kernel' in loaded)) return { note: ` (native: ${loaded.why})` };
+  // Without AVX2 and FMA the native build is plain SSE, no faster than wasm SIMD.
+  if (loaded.kernel.isa !== 'avx2') return { note: ' (native: this CPU lacks AVX2/FMA)' };
+  return { native: loaded.kernel, note: '' };
+}
+
 /** The running kernel threads and their count (1: none, the kernel runs on the caller's). */
 let runningThreads: { stop(): Promise<void> } | undefined;
 let kernelThreadCount = 1;
+let runningNative: NativeKernel | undefined;
 
-async function setKernelThreads(count: number, log: (line: string) => void): Promise<number> {
-  if (count === kernelThreadCount) return count;
+async function setKernelThreads(
+  native: NativeKernel | undefined,
+  count: number,
+  log: (line: string) => void,
+): Promise<number> {
+  if (count === kernelThreadCount && native === runningNative) return count;
   useKernelThreads(undefined);
+  useKernelInstances(undefined);
   await runningThreads?.stop();
+  runningNative?.stopThreads();
   runningThreads = undefined;
   kernelThreadCount = 1;
+  runningNative = native;
+  if (native) {
+    const threads = native.threads(count);
+    useKernelThreads(threads);
+    useKernelInstances(native.instantiate);
+    kernelThreadCount = threads.count;
+    return kernelThreadCount;
+  }
   if (count > 1) {
     try {
       const started = await startKernelThreads(count);

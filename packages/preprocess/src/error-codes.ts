@@ -48,6 +48,9 @@ export const errorCatalog = {
     'A prediction request body (/predict or a protocol route) is not of its shape; the message names the field.',
   ),
   INVALID_JSON: usage('A request body is not valid JSON.'),
+  INVALID_KERNEL: usage(
+    'The fused LSTM kernel (the kernel option or LSTMKIT_KERNEL) is not auto, wasm or native.',
+  ),
   INVALID_LENGTHS: usage(
     'Length statistics were asked of something other than non-negative numbers.',
   ),
@@ -96,6 +99,9 @@ export const errorCatalog = {
   MODEL_NOT_READY: failure('The model has no loaded version (yet), or it is unloading.', 503),
   // Runtime failures: exit 1, HTTP 500.
   BACKEND_UNAVAILABLE: failure('No requested TensorFlow.js backend could start.'),
+  KERNEL_UNAVAILABLE: failure(
+    'The native LSTM kernel was requested (LSTMKIT_KERNEL=native) but cannot load here (the message says why).',
+  ),
   BUNDLE_CORRUPT: failure(
     'A model bundle file is missing, damaged or inconsistent (the message names it).',
   ),

@@ -91,6 +91,8 @@ try {
     JSON.stringify({
       system: 'lstmkit',
       backend: backend.name,
+      kernel: backend.kernel,
+      kernelThreads: backend.kernelThreads,
       preset: args.preset,
       arch: args.arch ?? null,
       epochs: Number(args.epochs),

@@ -1,15 +1,12 @@
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { testKernels } from '../__fixtures__/kernels';
 import { maxRelativeDiff, randomTensor } from '../__fixtures__/tensor-compare';
 import { initBackend } from '../backend';
 import { FusedAdam } from './fused-adam';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
-
-beforeAll(async () => {
-  await initBackend({ backend: 'wasm', log: () => {} });
-});
 
 // Sizes not multiples of 4: exercises the padding between variables in the kernel's areas.
 const SHAPES = [[7, 5], [3], [2, 3, 3]];
@@ -34,7 +31,11 @@ function stockStep(optimizer: tf.Optimizer, grads: NamedTensor[], clipNorm: numb
   });
 }
 
-describe('FusedAdam', () => {
+describe.each(testKernels)('FusedAdam on the %s kernel', (kernel) => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm', kernel, log: () => {} });
+  });
+
   it('matches tfjs Adam with clipping by global norm, step by step', () => {
     const fusedVars = variables(1);
     const stockVars = variables(1);

@@ -1,16 +1,16 @@
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { testKernels } from '../__fixtures__/kernels';
 import { maxRelativeDiff, randomTensor } from '../__fixtures__/tensor-compare';
 import { initBackend } from '../backend';
 import { FusedLSTM } from './fused-lstm-layer';
-import { wasmTanh } from './lstm-kernel';
+import { kernelTanh } from './lstm-kernel';
 
 const StockLSTM = tf.serialization.SerializationMap.getMap().classNameMap.LSTM![0] as unknown as {
   prototype: { call: (...args: unknown[]) => unknown };
 };
 
-// Two kernel threads whatever the machine: every equality test below runs the threaded path.
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', threads: 2, log: () => {} });
 });
@@ -55,132 +55,140 @@ function pair(sequences: boolean, inputSize: number, seed: number, goBackwards: 
   return { stock, fused };
 }
 
-describe('wasm tanh', () => {
-  it('is within 5e-7 of Math.tanh over [-12, 12]', () => {
-    const x = Float32Array.from({ length: 4001 }, (_, i) => -12 + (24 * i) / 4000);
-    const y = wasmTanh(x);
-    let err = 0;
-    for (let i = 0; i < x.length; i++) err = Math.max(err, Math.abs(y[i]! - Math.tanh(x[i]!)));
-    expect(err).toBeLessThan(5e-7);
+describe.each(testKernels)('the %s kernel', (kernel) => {
+  // Two kernel threads whatever the machine: every equality test below runs the threaded path.
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm', kernel, threads: 2, log: () => {} });
   });
-});
 
-describe.each([
-  { layers: 1, sequences: false, goBackwards: false },
-  { layers: 1, sequences: true, goBackwards: false },
-  { layers: 2, sequences: false, goBackwards: false },
-  { layers: 2, sequences: true, goBackwards: false },
-  { layers: 1, sequences: false, goBackwards: true },
-  { layers: 2, sequences: true, goBackwards: true },
-])(
-  'FusedLSTM vs stock tfjs LSTM, $layers layer(s), returnSequences $sequences, goBackwards $goBackwards',
-  ({ layers, sequences, goBackwards }) => {
-    const rng = createRng(7 + layers + (sequences ? 10 : 0) + (goBackwards ? 20 : 0));
-    const stack = Array.from({ length: layers }, (_, i) =>
-      pair(i < layers - 1 || sequences, i === 0 ? D : H, 100 * i + 1, goBackwards),
-    );
-    const run = (kind: 'stock' | 'fused', x: tf.Tensor, mask: tf.Tensor) => {
-      let y = x;
-      for (const layer of stack) y = layer[kind].apply(y, { mask }) as tf.Tensor;
-      return y;
-    };
+  describe('kernel tanh', () => {
+    it('is within 5e-7 of Math.tanh over [-12, 12]', () => {
+      const x = Float32Array.from({ length: 4001 }, (_, i) => -12 + (24 * i) / 4000);
+      const y = kernelTanh(x);
+      let err = 0;
+      for (let i = 0; i < x.length; i++) err = Math.max(err, Math.abs(y[i]! - Math.tanh(x[i]!)));
+      expect(err).toBeLessThan(5e-7);
+    });
+  });
 
-    it('gives the same outputs and gradients on masked random inputs', () => {
+  describe.each([
+    { layers: 1, sequences: false, goBackwards: false },
+    { layers: 1, sequences: true, goBackwards: false },
+    { layers: 2, sequences: false, goBackwards: false },
+    { layers: 2, sequences: true, goBackwards: false },
+    { layers: 1, sequences: false, goBackwards: true },
+    { layers: 2, sequences: true, goBackwards: true },
+  ])(
+    'FusedLSTM vs stock tfjs LSTM, $layers layer(s), returnSequences $sequences, goBackwards $goBackwards',
+    ({ layers, sequences, goBackwards }) => {
+      const rng = createRng(7 + layers + (sequences ? 10 : 0) + (goBackwards ? 20 : 0));
+      const stack = Array.from({ length: layers }, (_, i) =>
+        pair(i < layers - 1 || sequences, i === 0 ? D : H, 100 * i + 1, goBackwards),
+      );
+      const run = (kind: 'stock' | 'fused', x: tf.Tensor, mask: tf.Tensor) => {
+        let y = x;
+        for (const layer of stack) y = layer[kind].apply(y, { mask }) as tf.Tensor;
+        return y;
+      };
+
+      it('gives the same outputs and gradients on masked random inputs', () => {
+        const before = tf.memory().numTensors;
+        tf.tidy(() => {
+          const x = randomTensor([B, T, D], rng, 2);
+          const mask = maskRows();
+          const weight = randomTensor(sequences ? [B, T, H] : [B, H], rng);
+          const variablesOf = (kind: 'stock' | 'fused') =>
+            stack.flatMap((l) => l[kind].trainableWeights.map((w) => w.read()));
+          const check = (kind: 'stock' | 'fused') => {
+            const f = (input: tf.Tensor, ...weights: tf.Tensor[]) => {
+              void weights;
+              return tf.sum(tf.mul(run(kind, input, mask), weight));
+            };
+            const grads = tf.grads(f)([x, ...variablesOf(kind)]);
+            return { y: run(kind, x, mask), grads };
+          };
+          const stock = check('stock');
+          const fused = check('fused');
+          expect(maxRelativeDiff(fused.y, stock.y)).toBeLessThan(1e-5);
+          expect(fused.grads).toHaveLength(1 + 3 * layers);
+          for (let i = 0; i < stock.grads.length; i++) {
+            expect(maxRelativeDiff(fused.grads[i]!, stock.grads[i]!)).toBeLessThan(1e-4);
+          }
+          // Masked steps carry the state: the all-padding row outputs exactly 0.
+          const y = fused.y.arraySync() as number[][] | number[][][];
+          expect((y[2]!.flat() as number[]).every((v) => v === 0)).toBe(true);
+        });
+        expect(tf.memory().numTensors).toBe(before);
+      });
+    },
+  );
+
+  describe('FusedLSTM weight gradients over many real rows', () => {
+    it('match stock when the kernel sums them in several slices (312 real rows, 128 a slice)', () => {
+      const rng = createRng(5);
+      const [batch, steps] = [23, 15];
+      // Row b has its first b % 4 steps padded: 345 steps, 312 of them real.
+      const maskValues = Array.from({ length: batch * steps }, (_, i): number =>
+        i % steps >= Math.floor(i / steps) % 4 ? 1 : 0,
+      );
+      expect(maskValues.reduce((a, b) => a + b, 0)).toBe(312);
+      const { stock, fused } = pair(false, D, 9, false);
       const before = tf.memory().numTensors;
       tf.tidy(() => {
-        const x = randomTensor([B, T, D], rng, 2);
-        const mask = maskRows();
-        const weight = randomTensor(sequences ? [B, T, H] : [B, H], rng);
-        const variablesOf = (kind: 'stock' | 'fused') =>
-          stack.flatMap((l) => l[kind].trainableWeights.map((w) => w.read()));
-        const check = (kind: 'stock' | 'fused') => {
-          const f = (input: tf.Tensor, ...weights: tf.Tensor[]) => {
+        const x = randomTensor([batch, steps, D], rng, 2);
+        const mask = tf.tensor2d(maskValues, [batch, steps], 'bool');
+        const weight = randomTensor([batch, H], rng);
+        const grads = (layer: tf.layers.Layer) =>
+          tf.grads((...weights: tf.Tensor[]) => {
             void weights;
-            return tf.sum(tf.mul(run(kind, input, mask), weight));
-          };
-          const grads = tf.grads(f)([x, ...variablesOf(kind)]);
-          return { y: run(kind, x, mask), grads };
-        };
-        const stock = check('stock');
-        const fused = check('fused');
-        expect(maxRelativeDiff(fused.y, stock.y)).toBeLessThan(1e-5);
-        expect(fused.grads).toHaveLength(1 + 3 * layers);
-        for (let i = 0; i < stock.grads.length; i++) {
-          expect(maxRelativeDiff(fused.grads[i]!, stock.grads[i]!)).toBeLessThan(1e-4);
-        }
-        // Masked steps carry the state: the all-padding row outputs exactly 0.
-        const y = fused.y.arraySync() as number[][] | number[][][];
-        expect((y[2]!.flat() as number[]).every((v) => v === 0)).toBe(true);
+            return tf.sum(tf.mul(layer.apply(x, { mask }) as tf.Tensor, weight));
+          })(layer.trainableWeights.map((w) => w.read()));
+        const expected = grads(stock);
+        grads(fused).forEach((g, i) => {
+          expect(maxRelativeDiff(g, expected[i]!)).toBeLessThan(1e-4);
+        });
       });
       expect(tf.memory().numTensors).toBe(before);
     });
-  },
-);
+  });
 
-describe('FusedLSTM weight gradients over many real rows', () => {
-  it('match stock when the kernel sums them in several slices (312 real rows, 128 a slice)', () => {
-    const rng = createRng(5);
-    const [batch, steps] = [23, 15];
-    // Row b has its first b % 4 steps padded: 345 steps, 312 of them real.
-    const maskValues = Array.from({ length: batch * steps }, (_, i): number =>
-      i % steps >= Math.floor(i / steps) % 4 ? 1 : 0,
-    );
-    expect(maskValues.reduce((a, b) => a + b, 0)).toBe(312);
-    const { stock, fused } = pair(false, D, 9, false);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
+  describe('FusedLSTM on 1, 2 and 3 kernel threads', () => {
+    it('gives identical outputs and gradients (rows and weight-gradient columns are split)', async () => {
+      const rng = createRng(13);
+      const [batch, steps] = [23, 9];
+      // Rows pre-padded by b % 5 steps, and row 7 post-padded: both paddings, uneven blocks.
+      const maskValues = Array.from({ length: batch * steps }, (_, i) => {
+        const [b, t] = [Math.floor(i / steps), i % steps];
+        return (b === 7 ? t < 4 : t >= b % 5) ? 1 : 0;
+      });
       const x = randomTensor([batch, steps, D], rng, 2);
       const mask = tf.tensor2d(maskValues, [batch, steps], 'bool');
       const weight = randomTensor([batch, H], rng);
-      const grads = (layer: tf.layers.Layer) =>
-        tf.grads((...weights: tf.Tensor[]) => {
-          void weights;
-          return tf.sum(tf.mul(layer.apply(x, { mask }) as tf.Tensor, weight));
-        })(layer.trainableWeights.map((w) => w.read()));
-      const expected = grads(stock);
-      grads(fused).forEach((g, i) => {
-        expect(maxRelativeDiff(g, expected[i]!)).toBeLessThan(1e-4);
-      });
+      const stack = [pair(true, D, 21, false).fused, pair(false, H, 31, true).fused];
+      const run = () =>
+        tf.tidy(() => {
+          const variables = stack.flatMap((l) => l.trainableWeights.map((w) => w.read()));
+          const f = (input: tf.Tensor, ...weights: tf.Tensor[]) => {
+            void weights;
+            let y = input;
+            for (const layer of stack) y = layer.apply(y, { mask }) as tf.Tensor;
+            return tf.sum(tf.mul(y, weight));
+          };
+          const { value, grads } = tf.valueAndGrads(f)([x, ...variables]);
+          return [value, ...grads].map((t) => Array.from(t.dataSync()));
+        });
+      const results = [];
+      for (const threads of [1, 2, 3]) {
+        const info = await initBackend({ backend: 'wasm', kernel, threads, log: () => {} });
+        expect(info.kernelThreads).toBe(threads);
+        expect(info.kernel).toBe(kernel);
+        results.push(run());
+      }
+      await initBackend({ backend: 'wasm', kernel, threads: 2, log: () => {} });
+      expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
+      tf.dispose([x, mask, weight]);
     });
-    expect(tf.memory().numTensors).toBe(before);
-  });
-});
-
-describe('FusedLSTM on 1, 2 and 3 kernel threads', () => {
-  it('gives identical outputs and gradients (rows and weight-gradient columns are split)', async () => {
-    const rng = createRng(13);
-    const [batch, steps] = [23, 9];
-    // Rows pre-padded by b % 5 steps, and row 7 post-padded: both paddings, uneven blocks.
-    const maskValues = Array.from({ length: batch * steps }, (_, i) => {
-      const [b, t] = [Math.floor(i / steps), i % steps];
-      return (b === 7 ? t < 4 : t >= b % 5) ? 1 : 0;
-    });
-    const x = randomTensor([batch, steps, D], rng, 2);
-    const mask = tf.tensor2d(maskValues, [batch, steps], 'bool');
-    const weight = randomTensor([batch, H], rng);
-    const stack = [pair(true, D, 21, false).fused, pair(false, H, 31, true).fused];
-    const run = () =>
-      tf.tidy(() => {
-        const variables = stack.flatMap((l) => l.trainableWeights.map((w) => w.read()));
-        const f = (input: tf.Tensor, ...weights: tf.Tensor[]) => {
-          void weights;
-          let y = input;
-          for (const layer of stack) y = layer.apply(y, { mask }) as tf.Tensor;
-          return tf.sum(tf.mul(y, weight));
-        };
-        const { value, grads } = tf.valueAndGrads(f)([x, ...variables]);
-        return [value, ...grads].map((t) => Array.from(t.dataSync()));
-      });
-    const results = [];
-    for (const threads of [1, 2, 3]) {
-      const info = await initBackend({ backend: 'wasm', threads, log: () => {} });
-      expect(info.kernelThreads).toBe(threads);
-      results.push(run());
-    }
-    await initBackend({ backend: 'wasm', threads: 2, log: () => {} });
-    expect(results[1]).toEqual(results[0]);
-    expect(results[2]).toEqual(results[0]);
-    tf.dispose([x, mask, weight]);
   });
 });
 

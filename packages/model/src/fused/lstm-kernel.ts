@@ -58,12 +58,17 @@ const signatures = {
   adam: ['p', 'g', 'm', 'v', 'n', 'scale', 'b1', 'b2', 'correction1', 'correction2', 'lr', 'eps'],
 } as const;
 
-type KernelFunction = keyof typeof signatures;
+export type KernelFunction = keyof typeof signatures;
 type KernelArgs<K extends KernelFunction> = Record<(typeof signatures)[K][number], number>;
-export type KernelExports = { memory: WebAssembly.Memory } & Record<
+/** The kernel's memory: a WebAssembly.Memory, or the native kernel's growable ArrayBuffer. */
+export type KernelMemory = Pick<WebAssembly.Memory, 'buffer' | 'grow'>;
+export type KernelExports = { memory: KernelMemory } & Record<
   KernelFunction,
   (...args: number[]) => number
 >;
+
+/** The kernel's functions, in the order of assembly/lstm.ts. */
+export const kernelFunctions = Object.keys(signatures) as KernelFunction[];
 
 /** The kernel functions that split their work over threads (the last two arguments: a range). */
 export type ParallelFunction = 'forward' | 'backward' | 'weightGradsColumns';
@@ -101,8 +106,8 @@ export function call<K extends KernelFunction>(
 }
 
 /**
- * Kernel threads (kernel-threads.ts, Node's worker_threads): one instance of the shared-memory
- * build per thread. `run` calls `fn(...args, from, to)` for every chunk [from, to) of 0..total,
+ * Kernel threads: the wasm kernel's (kernel-threads.ts, Node's worker_threads: one instance of
+ * the shared-memory build per thread) or the native kernel's own (native-kernel.ts). `run` calls `fn(...args, from, to)` for every chunk [from, to) of 0..total,
  * spread over the threads (the calling one included), and returns when all are done.
  */
 export interface KernelThreads {
@@ -114,9 +119,19 @@ export interface KernelThreads {
 let compiled: WebAssembly.Module | undefined;
 let instance: KernelExports | undefined;
 let threads: KernelThreads | undefined;
+let instances: (() => KernelExports) | undefined;
 
-/** A fresh instance of the kernel module, with its own memory (the optimizer keeps one). */
+/** A fresh instance of the kernel in use, with its own memory (the optimizer keeps one). */
 export function instantiateKernel(): KernelExports {
+  return instances?.() ?? instantiateWasmKernel();
+}
+
+/** Makes `instantiateKernel` return instances of another kernel (undefined: the wasm one). */
+export function useKernelInstances(factory: (() => KernelExports) | undefined): void {
+  instances = factory;
+}
+
+function instantiateWasmKernel(): KernelExports {
   if (compiled === undefined) {
     const bytes = Uint8Array.from(atob(lstmWasmBase64), (c) => c.charCodeAt(0));
     // Synchronous, as tfjs layers call: the module is ~7 kB, under browsers' main-thread limit.
@@ -132,7 +147,7 @@ export function useKernelThreads(next: KernelThreads | undefined): void {
 
 function wasm(): KernelExports {
   if (threads !== undefined) return threads.exports;
-  instance ??= instantiateKernel();
+  instance ??= instantiateWasmKernel();
   return instance;
 }
 
@@ -236,9 +251,10 @@ function packGatesTransposed(
   heap: Float32Array,
   to: number,
 ) {
-  for (let k = 0; k < rows; k++) {
-    for (let j = 0; j < 4 * h; j++) {
-      heap[to + (Math.floor(j / h) * hp + (j % h)) * cols + k] = src[k * 4 * h + j]!;
+  for (let g = 0; g < 4; g++) {
+    for (let j = 0; j < h; j++) {
+      const row = to + (g * hp + j) * cols;
+      for (let k = 0, s = g * h + j; k < rows; k++, s += 4 * h) heap[row + k] = src[s]!;
     }
   }
 }
@@ -482,8 +498,8 @@ export function lstmBackward(
   };
 }
 
-/** The kernel's tanh approximation, exposed for its accuracy test. */
-export function wasmTanh(x: Float32Array): Float32Array {
+/** The kernel's tanh approximation (the kernel in use), exposed for its accuracy test. */
+export function kernelTanh(x: Float32Array): Float32Array {
   const n = Math.ceil(x.length / 4) * 4;
   const { at, heap } = layout({ src: n, dst: n });
   heap.set(x, at.src);

@@ -1,0 +1,317 @@
+// The fused LSTM kernel of @lstmkit/model (assembly/lstm.ts there) in C: the same functions,
+// arguments and memory layout (byte offsets into one buffer, time-major, batch rows padded to a
+// multiple of 4, D and H to multiples of 8), so the model package drives either through one
+// interface. Compiled once per instruction set (scripts/build.mjs defines LSTM_ISA and the
+// target flags); kernel.h names the variants and addon.c picks one at load.
+#include <string.h>
+
+#include "kernel.h"
+
+#define CAT2(a, b) a##_##b
+#define CAT(a, b) CAT2(a, b)
+#define NAME(f) CAT(f, LSTM_ISA)
+
+// 8 floats; loads and stores through it need no alignment (the buffer is a JS ArrayBuffer).
+typedef float v8 __attribute__((vector_size(32), aligned(4)));
+typedef int v8i __attribute__((vector_size(32), aligned(4)));
+#define LD(p) (*(const v8 *)(p))
+#define ST(p, v) (*(v8 *)(p) = (v))
+#define F(m, off) ((float *)((m) + (off)))
+
+static inline v8 splat(float x) { return (v8){x, x, x, x, x, x, x, x}; }
+static inline v8 select8(v8i mask, v8 a, v8 b) { return (v8)((mask & (v8i)a) | (~mask & (v8i)b)); }
+
+// Eigen's rational tanh (max error ~3e-7 in f32), clamped where it saturates, as the wasm kernel.
+static inline v8 tanh8(v8 x) {
+  const v8 hi = splat(7.90531110763549805f), lo = -hi;
+  x = select8(x > hi, hi, x);
+  x = select8(x < lo, lo, x);
+  const v8 x2 = x * x;
+  v8 p = splat(-2.76076847742355e-16f);
+  p = p * x2 + 2.00018790482477e-13f;
+  p = p * x2 + -8.60467152213735e-11f;
+  p = p * x2 + 5.12229709037114e-8f;
+  p = p * x2 + 1.48572235717979e-5f;
+  p = p * x2 + 6.37261928875436e-4f;
+  p = p * x2 + 4.89352455891786e-3f;
+  p = p * x;
+  v8 q = splat(1.19825839466702e-6f);
+  q = q * x2 + 1.185347056866540e-4f;
+  q = q * x2 + 2.26843463243900e-3f;
+  q = q * x2 + 4.89352518554385e-3f;
+  return p / q;
+}
+
+static inline v8 sigmoid8(v8 x) { return 0.5f + 0.5f * tanh8(0.5f * x); }
+
+/** tanh over n floats (n a multiple of 4), for tests of the approximation. */
+void NAME(tanh_array)(char *m, uint32_t src, uint32_t dst, int32_t n) {
+  int i = 0;
+  for (; i + 8 <= n; i += 8) ST(F(m, dst) + i, tanh8(LD(F(m, src) + i)));
+  if (i < n) {
+    float in[8] = {0}, out[8];
+    memcpy(in, F(m, src) + i, (size_t)(n - i) * 4);
+    ST(out, tanh8(LD(in)));
+    memcpy(F(m, dst) + i, out, (size_t)(n - i) * 4);
+  }
+}
+
+/**
+ * C[4, n] += A[4, k] · B[k, n] for one block of 4 rows; n a multiple of 8; strides in floats.
+ * 4 x 16 register blocks (8 independent FMA chains, what two FMA pipes with 4-cycle latency
+ * need), then a 4 x 8 tail.
+ */
+static inline void gemm4(const float *a, int lda, const float *b, int ldb, float *c, int ldc, int n, int k) {
+  int j = 0;
+  for (; j + 16 <= n; j += 16) {
+    float *cj = c + j;
+    v8 c00 = LD(cj), c01 = LD(cj + 8);
+    v8 c10 = LD(cj + ldc), c11 = LD(cj + ldc + 8);
+    v8 c20 = LD(cj + 2 * ldc), c21 = LD(cj + 2 * ldc + 8);
+    v8 c30 = LD(cj + 3 * ldc), c31 = LD(cj + 3 * ldc + 8);
+    const float *bp = b + j, *ap = a;
+    for (int p = 0; p < k; p++, bp += ldb, ap++) {
+      const v8 b0 = LD(bp), b1 = LD(bp + 8);
+      v8 x = splat(ap[0]);
+      c00 += x * b0, c01 += x * b1;
+      x = splat(ap[lda]);
+      c10 += x * b0, c11 += x * b1;
+      x = splat(ap[2 * lda]);
+      c20 += x * b0, c21 += x * b1;
+      x = splat(ap[3 * lda]);
+      c30 += x * b0, c31 += x * b1;
+    }
+    ST(cj, c00), ST(cj + 8, c01);
+    ST(cj + ldc, c10), ST(cj + ldc + 8, c11);
+    ST(cj + 2 * ldc, c20), ST(cj + 2 * ldc + 8, c21);
+    ST(cj + 3 * ldc, c30), ST(cj + 3 * ldc + 8, c31);
+  }
+  for (; j < n; j += 8) {
+    float *cj = c + j;
+    v8 c0 = LD(cj), c1 = LD(cj + ldc), c2 = LD(cj + 2 * ldc), c3 = LD(cj + 3 * ldc);
+    const float *bp = b + j, *ap = a;
+    for (int p = 0; p < k; p++, bp += ldb, ap++) {
+      const v8 b0 = LD(bp);
+      c0 += splat(ap[0]) * b0;
+      c1 += splat(ap[lda]) * b0;
+      c2 += splat(ap[2 * lda]) * b0;
+      c3 += splat(ap[3 * lda]) * b0;
+    }
+    ST(cj, c0), ST(cj + ldc, c1), ST(cj + 2 * ldc, c2), ST(cj + 3 * ldc, c3);
+  }
+}
+
+/** c[n] += a[k] · B[k, n] for one row (n a multiple of 8): 32 columns at a time, then 8. */
+static inline void gemm1(const float *a, const float *b, int ldb, float *c, int n, int k) {
+  int j = 0;
+  for (; j + 32 <= n; j += 32) {
+    v8 c0 = LD(c + j), c1 = LD(c + j + 8), c2 = LD(c + j + 16), c3 = LD(c + j + 24);
+    const float *bp = b + j;
+    for (int p = 0; p < k; p++, bp += ldb) {
+      const v8 x = splat(a[p]);
+      c0 += x * LD(bp), c1 += x * LD(bp + 8), c2 += x * LD(bp + 16), c3 += x * LD(bp + 24);
+    }
+    ST(c + j, c0), ST(c + j + 8, c1), ST(c + j + 16, c2), ST(c + j + 24, c3);
+  }
+  for (; j < n; j += 8) {
+    v8 c0 = LD(c + j);
+    const float *bp = b + j;
+    for (int p = 0; p < k; p++, bp += ldb) c0 += splat(a[p]) * LD(bp);
+    ST(c + j, c0);
+  }
+}
+
+/** The one real row of the 4-row block at `mask`, or -1 when it has more or none. */
+static inline int single_row(const float *mask) {
+  int row = -1;
+  for (int q = 0; q < 4; q++) {
+    if (mask[q] != 0) {
+      if (row >= 0) return -1;
+      row = q;
+    }
+  }
+  return row;
+}
+
+static inline int block_active(const float *mask) {
+  return mask[0] != 0 || mask[1] != 0 || mask[2] != 0 || mask[3] != 0;
+}
+
+/** assembly/lstm.ts `forward`: steps 0..T-1 of rows r0..r1 (multiples of 4). */
+void NAME(forward)(char *m, int32_t T, int32_t B, int32_t D, int32_t H, uint32_t x, uint32_t w,
+                   uint32_t bias, uint32_t u, uint32_t acts, uint32_t cs, uint32_t hs, uint32_t mask,
+                   int32_t tape, int32_t r0, int32_t r1) {
+  const int G = 4 * H;
+  const size_t stepG = (size_t)B * G, stepH = (size_t)B * H;
+  const float *X = F(m, x), *W = F(m, w), *bi = F(m, bias), *U = F(m, u), *M = F(m, mask);
+  float *A = F(m, acts), *C = F(m, cs), *Hs = F(m, hs);
+  for (int t = 0; t < T; t++) {
+    float *at = tape ? A + t * stepG : A;
+    const float *cPrev = C + (tape ? t : t & 1) * stepH;
+    float *cNext = C + (tape ? t + 1 : (t + 1) & 1) * stepH;
+    const float *hPrev = Hs + t * stepH;
+    const float *mt = M + (size_t)t * B;
+    const float *xt = X + (size_t)t * B * D;
+    for (int r = r0; r < r1; r += 4) {
+      if (!block_active(mt + r)) continue;
+      const int one = single_row(mt + r);
+      if (one >= 0) {
+        const int q = r + one;
+        float *aq = at + (size_t)q * G;
+        memcpy(aq, bi, (size_t)G * 4);
+        gemm1(xt + (size_t)q * D, W, G, aq, G, D);
+        gemm1(hPrev + (size_t)q * H, U, G, aq, G, H);
+      } else {
+        float *ar = at + (size_t)r * G;
+        for (int q = 0; q < 4; q++) memcpy(ar + q * G, bi, (size_t)G * 4);
+        gemm4(xt + (size_t)r * D, D, W, G, ar, G, G, D);
+        gemm4(hPrev + (size_t)r * H, H, U, G, ar, G, G, H);
+      }
+    }
+    for (int r = r0; r < r1; r++) {
+      const float *cp = cPrev + (size_t)r * H, *hp = hPrev + (size_t)r * H;
+      float *cn = cNext + (size_t)r * H, *hn = (float *)hp + stepH;
+      if (mt[r] == 0) {
+        memcpy(cn, cp, (size_t)H * 4);
+        memcpy(hn, hp, (size_t)H * 4);
+        continue;
+      }
+      float *g0 = at + (size_t)r * G;
+      for (int j = 0; j < H; j += 8) {
+        float *gi = g0 + j;
+        const v8 i = sigmoid8(LD(gi)), f = sigmoid8(LD(gi + H)), g = tanh8(LD(gi + 2 * H)),
+                 o = sigmoid8(LD(gi + 3 * H));
+        const v8 c = f * LD(cp + j) + i * g;
+        ST(gi, i), ST(gi + H, f), ST(gi + 2 * H, g), ST(gi + 3 * H, o);
+        ST(cn + j, c);
+        ST(hn + j, o * tanh8(c));
+      }
+    }
+  }
+}
+
+/** assembly/lstm.ts `backward`: BPTT over steps T-1..0 of rows r0..r1. */
+void NAME(backward)(char *m, int32_t T, int32_t B, int32_t D, int32_t H, uint32_t acts, uint32_t cs,
+                    uint32_t mask, uint32_t ut, uint32_t wt, uint32_t dOut, uint32_t dz, uint32_t dx,
+                    uint32_t dh, uint32_t dc, int32_t r0, int32_t r1) {
+  const int G = 4 * H;
+  const size_t stepG = (size_t)B * G, stepH = (size_t)B * H;
+  const float *A = F(m, acts), *C = F(m, cs), *M = F(m, mask), *UT = F(m, ut), *WT = F(m, wt);
+  const float *DO = dOut != 0 ? F(m, dOut) : 0;
+  float *DZ = F(m, dz), *DX = F(m, dx), *DH = F(m, dh), *DC = F(m, dc);
+  const v8 one = splat(1);
+  for (int t = T - 1; t >= 0; t--) {
+    const float *at = A + t * stepG;
+    float *dzt = DZ + t * stepG;
+    const float *cPrev = C + t * stepH;
+    const float *mt = M + (size_t)t * B;
+    for (int r = r0; r < r1; r++) {
+      float *dhr = DH + (size_t)r * H, *dcr = DC + (size_t)r * H, *dzr = dzt + (size_t)r * G;
+      if (DO != 0) {
+        const float *dor = DO + t * stepH + (size_t)r * H;
+        for (int j = 0; j < H; j += 8) ST(dhr + j, LD(dhr + j) + LD(dor + j));
+      }
+      if (mt[r] == 0) {
+        memset(dzr, 0, (size_t)G * 4);
+        continue;
+      }
+      const float *ar = at + (size_t)r * G, *cp = cPrev + (size_t)r * H, *cn = cp + stepH;
+      for (int j = 0; j < H; j += 8) {
+        const v8 i = LD(ar + j), f = LD(ar + H + j), g = LD(ar + 2 * H + j), o = LD(ar + 3 * H + j);
+        const v8 tc = tanh8(LD(cn + j));
+        const v8 dhv = LD(dhr + j);
+        const v8 dcv = LD(dcr + j) + (dhv * o) * (one - tc * tc);
+        ST(dzr + j, (dcv * g) * (i * (one - i)));
+        ST(dzr + H + j, (dcv * LD(cp + j)) * (f * (one - f)));
+        ST(dzr + 2 * H + j, (dcv * i) * (one - g * g));
+        ST(dzr + 3 * H + j, (dhv * tc) * (o * (one - o)));
+        ST(dcr + j, dcv * f);
+        ST(dhr + j, splat(0));
+      }
+    }
+    // Active rows: dh = dz·Uᵀ (zeroed above); masked rows keep their carried dh (their dz is 0).
+    for (int r = r0; r < r1; r += 4) {
+      if (!block_active(mt + r)) continue;
+      gemm4(dzt + (size_t)r * G, G, UT, H, DH + (size_t)r * H, H, H, G);
+      gemm4(dzt + (size_t)r * G, G, WT, D, DX + ((size_t)t * B + r) * D, D, D, G);
+    }
+  }
+}
+
+/** assembly/lstm.ts `gatherSteps`: the real steps into xt [D, n], ht [H, n], dzc [n, 4H]; db. */
+int32_t NAME(gather_steps)(char *m, int32_t T, int32_t B, int32_t D, int32_t H, uint32_t x,
+                           uint32_t hs, uint32_t mask, uint32_t dz, uint32_t xt, uint32_t ht,
+                           uint32_t dzc, uint32_t db) {
+  const int G = 4 * H;
+  const float *X = F(m, x), *Hs = F(m, hs), *M = F(m, mask), *DZ = F(m, dz);
+  float *XT = F(m, xt), *HT = F(m, ht), *DZC = F(m, dzc), *DB = F(m, db);
+  int n = 0;
+  for (int row = 0; row < T * B; row++) n += M[row] != 0;
+  int k = 0;
+  for (int row = 0; row < T * B; row++) {
+    if (M[row] == 0) continue;
+    for (int d = 0; d < D; d++) XT[(size_t)d * n + k] = X[(size_t)row * D + d];
+    for (int j = 0; j < H; j++) HT[(size_t)j * n + k] = Hs[(size_t)row * H + j];
+    const float *src = DZ + (size_t)row * G;
+    memcpy(DZC + (size_t)k * G, src, (size_t)G * 4);
+    for (int j = 0; j < G; j += 8) ST(DB + j, LD(DB + j) + LD(src + j));
+    k++;
+  }
+  return n;
+}
+
+#define WEIGHT_GRAD_ROWS 128
+
+/** assembly/lstm.ts `weightGradsColumns`: columns c0..c1 of dW and dU (zeroed by the caller). */
+void NAME(weight_grads_columns)(char *m, int32_t n, int32_t D, int32_t H, uint32_t xt, uint32_t ht,
+                                uint32_t dzc, uint32_t dw, uint32_t du, int32_t c0, int32_t c1) {
+  const int G = 4 * H, cols = c1 - c0;
+  const float *XT = F(m, xt), *HT = F(m, ht), *DZC = F(m, dzc);
+  float *DW = F(m, dw), *DU = F(m, du);
+  // Slices of dzc that stay in L2 across all the row blocks of dW and dU, as the wasm kernel.
+  for (int k0 = 0; k0 < n; k0 += WEIGHT_GRAD_ROWS) {
+    const int kc = n - k0 < WEIGHT_GRAD_ROWS ? n - k0 : WEIGHT_GRAD_ROWS;
+    const float *panel = DZC + (size_t)k0 * G + c0;
+    for (int d = 0; d < D; d += 4) gemm4(XT + (size_t)d * n + k0, n, panel, G, DW + (size_t)d * G + c0, G, cols, kc);
+    for (int j = 0; j < H; j += 4) gemm4(HT + (size_t)j * n + k0, n, panel, G, DU + (size_t)j * G + c0, G, cols, kc);
+  }
+}
+
+/** Σ x² over n floats (n a multiple of 4). */
+double NAME(sum_squares)(char *m, uint32_t x, int32_t n) {
+  const float *X = F(m, x);
+  v8 acc = splat(0);
+  int i = 0;
+  for (; i + 8 <= n; i += 8) acc += LD(X + i) * LD(X + i);
+  double sum = 0;
+  for (int l = 0; l < 8; l++) sum += acc[l];
+  for (; i < n; i++) sum += X[i] * X[i];
+  return sum;
+}
+
+/**
+ * assembly/lstm.ts `adam`, in tfjs's order of f32 operations: no fused multiply-adds here (the
+ * rest of the file lets GCC contract a*b+c into one; the matmuls want that).
+ */
+__attribute__((optimize("fp-contract=off"))) void NAME(adam)(char *m, uint32_t p, uint32_t g, uint32_t mo, uint32_t v, int32_t n, float scale,
+                float b1, float b2, float c1, float c2, float lr, float eps) {
+  float *P = F(m, p), *M1 = F(m, mo), *V = F(m, v);
+  const float *Gr = F(m, g);
+  const float b1c = 1 - b1, b2c = 1 - b2;
+  for (int i = 0; i < n; i++) {
+    const float gi = Gr[i] * scale;
+    const float mi = M1[i] * b1 + gi * b1c;
+    const float vi = V[i] * b2 + (gi * gi) * b2c;
+    M1[i] = mi;
+    V[i] = vi;
+    const float step = (mi / c1) / (__builtin_sqrtf(vi / c2) + eps);
+    P[i] = step * -lr + P[i];
+  }
+}
+
+#define STR2(x) #x
+#define STR(x) STR2(x)
+const struct lstm_kernel CAT(lstm_kernel, LSTM_ISA) = {
+    STR(LSTM_ISA),      NAME(forward),    NAME(backward), NAME(gather_steps), NAME(weight_grads_columns),
+    NAME(tanh_array), NAME(sum_squares), NAME(adam),
+};
