@@ -195,7 +195,7 @@ function printSummary(
   const s = ctx.out;
   const how = result.stoppedEarly
     ? `stopped early after epoch ${result.epochsRun}`
-    : `${result.epochsRun} epochs`;
+    : `${result.epochsRun} epoch${result.epochsRun === 1 ? '' : 's'}`;
   ctx.print(
     `${s.green('✓')} ${s.bold('trained')} in ${formatDuration(seconds)} · ${how} · best epoch ${result.bestEpoch} · ${formatDuration(result.secondsPerEpoch)}/epoch`,
   );
