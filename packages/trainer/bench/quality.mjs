@@ -2,6 +2,7 @@
 // checkpoint. Imports the built packages (`pnpm build` first).
 //   node bench/quality.mjs --dataset uci-sentiment --preset textbook --seeds 1,2,3
 //   node bench/quality.mjs --dataset uci-sentiment --preset default --seeds 1,2,3 --model '{"hiddenSize":64}'
+//   node bench/quality.mjs --dataset uci-sentiment --seeds 1,2,3 --min-count 2   # vocabulary.minCount
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     'warmup-steps': { type: 'string' },
     'weight-decay': { type: 'string' },
     'max-vocab': { type: 'string' },
+    'min-count': { type: 'string' },
   },
 });
 const number = (v) => (v === undefined ? undefined : Number(v));
@@ -64,7 +66,9 @@ for (const seed of values.seeds.split(',').map(Number)) {
     evalEvery: number(values['eval-every']),
     model: JSON.parse(values.model),
     pipeline: JSON.parse(values.pipeline),
-    ...(values['max-vocab'] && { vocabulary: { maxSize: Number(values['max-vocab']) } }),
+    ...((values['max-vocab'] || values['min-count']) && {
+      vocabulary: { maxSize: number(values['max-vocab']), minCount: number(values['min-count']) },
+    }),
     ...(values.embeddings && {
       embeddings: { path: values.embeddings, keepMissing: number(values['keep-missing']) },
     }),
