@@ -115,7 +115,7 @@ export const optionHelp = {
   lrSchedule: 'constant (default), plateau (halve after an evaluation without improvement), cosine',
   warmupSteps: 'raise the learning rate linearly over the first N steps',
   weightDecay: `decoupled weight decay (AdamW; default ${trainDefaults.weightDecay})`,
-  maxValidation: `validate on at most N examples of the validation split (default ${trainDefaults.maxValidation.toLocaleString('en-US')})`,
+  maxValidation: `validate on at most N examples; the rest of the validation split is trained on (default ${trainDefaults.maxValidation.toLocaleString('en-US')})`,
 } as const;
 
 /** Overrides on the preset's pipeline: `clean` and `sequence` merge field by field. */
@@ -164,7 +164,7 @@ export interface RunOverrides {
   seed?: number;
   /** How to split the dataset (default: hashed with `seed`, fractions 0.8/0.1/0.1). */
   split?: HashSplitOptions;
-  /** Validation examples used at most: the rest of the validation split is held back (default 20,000). */
+  /** Validation examples used at most: the rest of the validation split is trained on (default 20,000). */
   maxValidation?: number;
   /** The caller brings its own splits: recorded as `{ source: 'given' }`. */
   givenSplits?: boolean;

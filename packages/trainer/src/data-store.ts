@@ -35,8 +35,8 @@ export interface DataManifest {
   givenValidation: boolean;
   /** Token counts the bounded count table dropped (0 below its cap). */
   pruned: { tokens: number; belowCount: number };
-  /** Validation records beyond `maxValidation`, held out but not used. */
-  validationHeldBack: number;
+  /** Validation records beyond `maxValidation`, trained on instead. */
+  validationToTrain: number;
   idType: 'uint16' | 'int32';
   splits: Record<SplitName, ShardedSplit>;
 }

@@ -92,7 +92,7 @@ async function report(
       sizes: { train: data.train.rows, validation: data.validation.count, test: data.test.rows },
       records: manifest.records,
       skipped: manifest.skipped,
-      validationHeldBack: manifest.validationHeldBack,
+      validationToTrain: manifest.validationToTrain,
       vocabularyPruned: manifest.pruned,
       encodedIn: run.store.data.dir,
       cached: run.prepared.previous?.manifest.encodeKey === run.prepared.encodeKey,

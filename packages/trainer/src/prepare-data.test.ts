@@ -29,7 +29,12 @@ const sha256 = (parts: Iterable<string>) => {
   return hash.digest('hex');
 };
 
-async function prepare(dir: string, overrides: RunOverrides = {}, shardRows = 100) {
+async function prepare(
+  dir: string,
+  overrides: RunOverrides = {},
+  adapt: (pipeline: TextPipeline) => TextPipeline = (pipeline) => pipeline,
+  shardRows = 100,
+) {
   const events: PassEvent[] = [];
   const inputs: DataInputs = {
     source: await openDataset(file),
@@ -40,7 +45,7 @@ async function prepare(dir: string, overrides: RunOverrides = {}, shardRows = 10
     shardRows,
   };
   const fitted = await fitData(inputs);
-  const data = await encodeData(inputs, fitted, fitted.pipeline);
+  const data = await encodeData(inputs, fitted, adapt(fitted.pipeline));
   const cached = events.filter((e) => e.cached).map((e) => e.pass);
   return { data, cached, events };
 }
@@ -77,14 +82,32 @@ describe('prepared data', () => {
     // the pipeline config is part of pass 1's key: another sequence length runs both passes
     const longer = await prepare('b.data', { pipeline: { sequence: { length: 20 } } });
     expect(longer.cached).toEqual([]);
-    // a different validation bound re-encodes, reusing pass 1
+    // another vocabulary (as pretrained vectors leave it) re-encodes, reusing pass 1
+    const fewerWords = (pipeline: TextPipeline) => {
+      const json = pipeline.toJSON();
+      const tokens = json.vocabulary.tokens.slice(0, 6);
+      const vocabulary = {
+        ...json.vocabulary,
+        tokens,
+        counts: json.vocabulary.counts?.slice(0, 6),
+      };
+      return TextPipeline.fromJSON({ ...json, vocabulary });
+    };
+    const smaller = await prepare('b.data', { pipeline: { sequence: { length: 20 } } }, fewerWords);
+    expect(smaller.cached).toEqual(['count']);
+    expect(smaller.data.pipeline.vocabulary.size).toBe(6);
+    // a validation bound moves records between validation and train: both passes again
     const bounded = await prepare('b.data', {
       pipeline: { sequence: { length: 20 } },
       maxValidation: 10,
     });
-    expect(bounded.cached).toEqual(['count']);
+    expect(bounded.cached).toEqual([]);
     expect(bounded.data.manifest.splits.validation.rows).toBe(10);
-    expect(bounded.data.manifest.validationHeldBack).toBeGreaterThan(30);
+    // the validation records beyond the cap are trained on: no record is left out
+    const { splits } = bounded.data.manifest;
+    expect(bounded.data.manifest.validationToTrain).toBeGreaterThan(30);
+    expect(splits.train.rows + splits.validation.rows + splits.test.rows).toBe(600);
+    expect(bounded.data.trainLengths.count).toBe(splits.train.rows);
   });
 
   it('encodes again when an earlier encoding stopped before its manifest', async () => {

@@ -63,18 +63,27 @@ export interface PreparedData extends FittedData {
 }
 
 /**
- * Where a split's records go: the seeded hash split, or the dataset's own (train and test
+ * Where a pass sends each record: the seeded hash split, or the dataset's own (train and test
  * only: validation is carved out of train; with its own validation records, train stays train).
+ * Validation records beyond `maxValidation`, in file order, are trained on instead, so a
+ * bounded validation set wastes no data. Stateful: one per pass.
  */
-function splitter(
-  config: RunConfig,
-  givenValidation: boolean,
-): (record: DatasetRecord) => SplitName {
+function splitter(config: RunConfig, givenValidation: boolean) {
   const { seed, fractions } =
     config.split.source === 'hashed'
       ? config.split
       : { seed: config.seed, fractions: splitDefaults.fractions };
-  return (record) => splitOfRecord(record, seed, fractions, givenValidation);
+  let validation = 0;
+  const state = {
+    movedToTrain: 0,
+    of(record: DatasetRecord): SplitName {
+      const split = splitOfRecord(record, seed, fractions, givenValidation);
+      if (split !== 'validation' || ++validation <= config.maxValidation) return split;
+      state.movedToTrain++;
+      return 'train';
+    },
+  };
+  return state;
 }
 
 /** Reads the source once with progress in bytes (files) or records (memory). */
@@ -111,6 +120,7 @@ export async function fitData(
       vocabulary: config.vocabulary,
       split: config.split,
       seed: config.split.source === 'hashed' ? undefined : config.seed,
+      maxValidation: config.maxValidation,
       labelNames: source.labelNames ?? null,
     }),
     initial ? JSON.stringify(initial.pipeline.toJSON()) : '',
@@ -174,7 +184,7 @@ async function countPass(
   givenValidation: boolean,
 ) {
   const { source, config } = inputs;
-  const splitOf = splitter(config, givenValidation);
+  const split = splitter(config, givenValidation);
   const fitter = initial ? undefined : new PipelineFitter(config.pipeline, config.vocabulary);
   const trainLengths = new LengthCounter();
   const known = source.labelNames && new Set(source.labelNames);
@@ -198,12 +208,12 @@ async function countPass(
       if (record.weight !== 1) weighted = true;
     }
     if (record.split === 'validation') sawValidation = true;
-    const split = splitOf(record);
-    if (split === 'train') {
+    const name = split.of(record);
+    if (name === 'train') {
       trainLengths.add(
         fitter ? fitter.add(record.text) : initial!.pipeline.tokens(record.text).length,
       );
-    } else if (split === 'validation' && record.split === 'train') {
+    } else if (name === 'validation' && record.split === 'train') {
       carved = true;
     }
   }
@@ -250,7 +260,7 @@ function checkInitialLabels(
 /**
  * Pass 2: every record hash-split and encoded with `pipeline` (the fitted one, or the one the
  * pretrained vectors left) into shards of ids without padding; validation stops at
- * `maxValidation` rows. Reused when the store holds the same encoding (`encodeKey`).
+ * `maxValidation` rows (the rest are trained on). Reused when the store holds the same encoding (`encodeKey`).
  */
 export async function encodeData(
   inputs: DataInputs,
@@ -273,7 +283,7 @@ export async function encodeData(
   await store.clear();
   const idType = pipeline.vocabulary.size > 0x10000 ? 'int32' : 'uint16';
   const labelIndex = new Map(fitted.labelNames.map((name, i) => [name, i]));
-  const splitOf = splitter(config, fitted.givenValidation);
+  const split = splitter(config, fitted.givenValidation);
   const splits = Object.fromEntries(
     SPLITS.map((name) => [
       name,
@@ -298,17 +308,12 @@ export async function encodeData(
     await store.writeShard(file, builder.take());
   };
 
-  let validationHeldBack = 0;
   const pass = readPass(inputs, 'encode');
   let records = 0;
   for await (const record of pass.records) {
     records++;
-    const name = splitOf(record);
-    const split = splits[name];
-    if (name === 'validation' && split.rows >= config.maxValidation) {
-      validationHeldBack++;
-      continue;
-    }
+    const name = split.of(record);
+    const part = splits[name];
     const label = labelIndex.get(record.label);
     if (label === undefined) {
       throw new LstmkitError(
@@ -318,9 +323,9 @@ export async function encodeData(
     }
     const ids = pipeline.encodeIds(record.text);
     builders[name].add(ids, label, record.weight ?? 1);
-    split.rows++;
-    split.tokens += ids.length;
-    split.labelCounts[label]!++;
+    part.rows++;
+    part.tokens += ids.length;
+    part.labelCounts[label]!++;
     if (builders[name].rows === shardRows) await flush(name);
   }
   for (const name of SPLITS) await flush(name);
@@ -349,7 +354,7 @@ export async function encodeData(
     weighted: fitted.weighted,
     givenValidation: fitted.givenValidation,
     pruned: fitted.pruned,
-    validationHeldBack,
+    validationToTrain: split.movedToTrain,
     idType,
     splits,
   };

@@ -206,7 +206,7 @@ async function trainInto(
       trainSize: splits.train.rows,
       validationSize: splits.validation.rows,
       testSize: splits.test.rows,
-      validationHeldBack: data.manifest.validationHeldBack,
+      validationToTrain: data.manifest.validationToTrain,
       dataDir: store.data.dir,
       backend: backend.name,
       config,

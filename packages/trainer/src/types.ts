@@ -111,8 +111,8 @@ export type TrainEvent =
       trainSize: number;
       validationSize: number;
       testSize: number;
-      /** Validation examples beyond `maxValidation`, not used. */
-      validationHeldBack: number;
+      /** Validation examples beyond `maxValidation`, trained on instead. */
+      validationToTrain: number;
       /** Where the encoded shards are (Node: `<outDir>.data/`). */
       dataDir: string;
       backend: string;

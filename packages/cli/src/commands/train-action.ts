@@ -128,7 +128,7 @@ export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<
           renderer.finish();
           skipped.report(ctx);
           ctx.info(
-            `${s.bold('labels')} ${event.labelNames.length} (${event.labelNames.join(', ')})${event.validationHeldBack > 0 ? s.dim(` · validation capped at ${formatCount(event.validationSize)} (--max-validation), ${formatCount(event.validationHeldBack)} held back`) : ''}`,
+            `${s.bold('labels')} ${event.labelNames.length} (${event.labelNames.join(', ')})${event.validationToTrain > 0 ? s.dim(` · validation capped at ${formatCount(event.validationSize)} (--max-validation); ${formatCount(event.validationToTrain)} more trained on`) : ''}`,
           );
           const recipe = describeRecipe(event.config);
           renderer.log(`${s.bold('model')} ${recipe.model}`);

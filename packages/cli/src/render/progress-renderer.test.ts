@@ -74,7 +74,7 @@ function epochEvents(epoch: number, steps: number): TrainEvent[] {
 const start: TrainEvent = {
   type: 'start',
   labelNames: ['negative', 'positive'],
-  validationHeldBack: 0,
+  validationToTrain: 0,
   dataDir: '/tmp/out.data',
   totalEpochs: 2,
   stepsPerEpoch: 4,
