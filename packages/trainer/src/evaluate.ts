@@ -15,23 +15,49 @@ import { computeMetrics } from './metrics.js';
 import { passReporter } from './pass-events.js';
 import type { Metrics, PassEvent } from './types.js';
 
+/** Rows scored between two progress reports. */
+const PROGRESS_ROWS = 2048;
+
 /** Metrics of a trained model on an encoded split (binary: label 1 at P >= threshold). */
 export function evaluateSplit(
   model: tf.LayersModel,
   split: EncodedSplit,
   numClasses: number,
-  options: { rocCurve?: boolean; threshold?: number } = {},
+  options: { rocCurve?: boolean; threshold?: number; onProgress?: (rows: number) => void } = {},
 ): Metrics {
-  return computeMetrics(split.labels, splitProbabilities(model, split), numClasses, options);
+  const { onProgress, ...metricOptions } = options;
+  const probabilities = splitProbabilities(model, split, onProgress);
+  return computeMetrics(split.labels, probabilities, numClasses, metricOptions);
 }
 
-/** The class probabilities of each example of a split, in its order. */
-export function splitProbabilities(model: tf.LayersModel, split: EncodedSplit): number[][] {
-  return predictProbabilities(model, split.encoded, {
-    padId: split.padId,
-    batchSize: inferenceDefaults.batchSize,
-    lengths: split.lengths,
-  });
+/**
+ * The class probabilities of each example of a split, in its order, scored in slices of rows
+ * so a long split reports progress (`onProgress(rows scored)`). Rows are independent in the
+ * masked model, so the slicing changes no probability.
+ */
+export function splitProbabilities(
+  model: tf.LayersModel,
+  split: EncodedSplit,
+  onProgress?: (rows: number) => void,
+): number[][] {
+  const { data, shape } = split.encoded;
+  const [rows, length] = shape;
+  const probabilities: number[][] = [];
+  for (let start = 0; start < rows; start += PROGRESS_ROWS) {
+    const end = Math.min(rows, start + PROGRESS_ROWS);
+    const slice = predictProbabilities(
+      model,
+      { data: data.subarray(start * length, end * length), shape: [end - start, length] },
+      {
+        padId: split.padId,
+        batchSize: inferenceDefaults.batchSize,
+        lengths: split.lengths.subarray(start, end),
+      },
+    );
+    for (const row of slice) probabilities.push(row);
+    onProgress?.(end);
+  }
+  return probabilities;
 }
 
 /**

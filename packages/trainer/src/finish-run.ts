@@ -155,12 +155,12 @@ async function scoreTest(
   const labels: number[] = [];
   const probabilities: number[][] = [];
   for await (const shard of reader.eachShard(test)) {
-    const scores = splitProbabilities(model, shard);
+    const before = labels.length;
+    const scores = splitProbabilities(model, shard, (done) => pass.progress(before + done));
     for (let r = 0; r < shard.count; r++) {
       labels.push(shard.labels[r]!);
       probabilities.push(scores[r]!);
     }
-    pass.progress(labels.length);
   }
   pass.finish(labels.length);
   return computeMetrics(labels, probabilities, run.modelConfig.numClasses, {

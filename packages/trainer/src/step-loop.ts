@@ -207,7 +207,9 @@ async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> 
   const { o, config, progress, paths } = run;
   const rows = run.data.validation.count;
   const pass = passReporter(o.onEvent, 'validation', 'rows', rows);
-  const validation = evaluateSplit(run.model, run.data.validation, run.modelConfig.numClasses);
+  const validation = evaluateSplit(run.model, run.data.validation, run.modelConfig.numClasses, {
+    onProgress: (done) => pass.progress(done),
+  });
   pass.finish(rows);
   const acc = progress.accumulator;
   const trainMetrics = { loss: acc.lossSum / acc.batches, accuracy: acc.correct / acc.count };
