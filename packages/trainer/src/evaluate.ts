@@ -12,7 +12,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { EncodedSplit } from './batching.js';
 import { type SplitRecord, splitOptionsOf } from './config.js';
 import { computeMetrics } from './metrics.js';
-import { passReporter } from './pass-events.js';
+import { readPass } from './pass-events.js';
 import type { Metrics, PassEvent } from './types.js';
 
 /** Rows scored between two progress reports. */
@@ -111,14 +111,9 @@ export async function evaluateSource(
       probabilities.push(prediction.probabilities);
     texts = [];
   };
-  const unit = source.bytes === undefined ? 'rows' : 'bytes';
-  const pass = passReporter(onEvent, 'test', unit, source.bytes ?? source.count);
+  const pass = readPass(source, onEvent, 'test');
   const records =
-    split?.source === 'seeded'
-      ? seededTestRecords(source, split)
-      : source.records({
-          onProgress: ({ bytes, records }) => pass.progress(unit === 'bytes' ? bytes : records),
-        });
+    split?.source === 'seeded' ? seededTestRecords(pass.records, source, split) : pass.records;
   for await (const record of records) {
     if (
       split?.source === 'hashed' &&
@@ -139,7 +134,7 @@ export async function evaluateSource(
     if (texts.length === chunkSize) flush();
   }
   flush();
-  pass.finish(source.bytes ?? labels.length);
+  pass.finish(labels.length);
   return computeMetrics(labels, probabilities, labelNames.length, {
     threshold: classifier.threshold,
   });
@@ -147,11 +142,12 @@ export async function evaluateSource(
 
 /** A 0.1 bundle's test split: the seeded in-memory shuffle it was trained with. */
 async function* seededTestRecords(
+  all: AsyncIterable<DatasetRecord>,
   source: DatasetSource,
   split: SplitRecord,
 ): AsyncGenerator<DatasetRecord> {
   const records = [];
-  for await (const record of source.records()) records.push(record);
+  for await (const record of all) records.push(record);
   const names = source.labelNames ?? sortLabelNames(records.map((r) => r.label));
   const examples = records.map((r) => ({ ...r, label: names.indexOf(r.label) }));
   for (const example of splitDataset(examples, splitOptionsOf(split)).test) {

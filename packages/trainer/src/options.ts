@@ -37,14 +37,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     invalid('outDir', 'a non-empty directory path', outDir);
   }
   const config = resolveRunConfig({ ...overrides, givenSplits: splits !== undefined });
-  const numClasses = source.labelNames?.length;
-  if (overrides.threshold !== undefined && numClasses !== undefined && numClasses !== 2) {
-    invalid(
-      'threshold',
-      `left out for ${numClasses} classes (it decides binary models only)`,
-      overrides.threshold,
-    );
-  }
+  // Labels known before reading (named datasets, in memory) fail here, before any pass.
+  if (source.labelNames) checkThreshold(overrides.threshold, source.labelNames.length);
   return {
     source,
     config,
@@ -54,6 +48,17 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     backend,
     onEvent: onEvent ?? (() => {}),
   };
+}
+
+/** A threshold decides binary models only. */
+export function checkThreshold(threshold: TrainOptions['threshold'], numClasses: number): void {
+  if (threshold !== undefined && numClasses !== 2) {
+    invalid(
+      'threshold',
+      `left out for ${numClasses} classes (it decides binary models only)`,
+      threshold,
+    );
+  }
 }
 
 function isSource(dataset: Dataset | DatasetSource): dataset is DatasetSource {

@@ -1,3 +1,4 @@
+import type { DatasetSource } from '@lstmkit/preprocess';
 import type { PassEvent } from './types.js';
 
 /** Emits `pass` events for one pass, at most every 100 ms, and its end. */
@@ -48,4 +49,28 @@ export function cachedPass(
     finished: true,
     cached: true,
   });
+}
+
+/**
+ * One pass over a source's records, reported as `pass`: progress in bytes (files) or records
+ * (memory), with the lenient reader's skipped records counted.
+ */
+export function readPass(
+  source: DatasetSource,
+  onEvent: (event: PassEvent) => void,
+  pass: 'count' | 'encode' | 'test',
+) {
+  const unit = source.bytes === undefined ? 'rows' : 'bytes';
+  const report = passReporter(onEvent, pass, unit, source.bytes ?? source.count);
+  let skipped = 0;
+  const records = source.records({
+    onProgress: ({ bytes, records }) => report.progress(unit === 'bytes' ? bytes : records),
+    onSkipped: () => skipped++,
+  });
+  return {
+    records,
+    /** Ends the pass: its total is the file's bytes, or the records read. */
+    finish: (recordsRead: number) => report.finish(source.bytes ?? recordsRead),
+    skipped: () => skipped,
+  };
 }

@@ -18,7 +18,7 @@ import {
   type SplitName,
   shardFileName,
 } from './data-store.js';
-import { cachedPass, passReporter } from './pass-events.js';
+import { cachedPass, passReporter, readPass } from './pass-events.js';
 import { SHARD_ROWS, ShardBuilder } from './shards.js';
 import type { PassEvent } from './types.js';
 
@@ -84,19 +84,6 @@ function splitter(config: RunConfig, givenValidation: boolean) {
     },
   };
   return state;
-}
-
-/** Reads the source once with progress in bytes (files) or records (memory). */
-function readPass(inputs: DataInputs, pass: 'count' | 'encode') {
-  const { source } = inputs;
-  const unit = source.bytes === undefined ? 'rows' : 'bytes';
-  const report = passReporter(inputs.onEvent, pass, unit, source.bytes ?? source.count);
-  let skipped = 0;
-  const records = source.records({
-    onProgress: ({ bytes, records }) => report.progress(unit === 'bytes' ? bytes : records),
-    onSkipped: () => skipped++,
-  });
-  return { records, report, skipped: () => skipped };
 }
 
 /**
@@ -193,7 +180,7 @@ async function countPass(
   let weighted = false;
   let sawValidation = false;
   let carved = false;
-  const pass = readPass(inputs, 'count');
+  const pass = readPass(source, inputs.onEvent, 'count');
   for await (const record of pass.records) {
     records++;
     if (known && !known.has(record.label)) {
@@ -217,7 +204,7 @@ async function countPass(
       carved = true;
     }
   }
-  pass.report.finish(source.bytes ?? records);
+  pass.finish(records);
   const skipped = pass.skipped();
   return { fitter, trainLengths, labels, records, weighted, skipped, sawValidation, carved };
 }
@@ -268,12 +255,8 @@ export async function encodeData(
   pipeline: TextPipeline,
 ): Promise<PreparedData> {
   const { source, config, store, shardRows = SHARD_ROWS } = inputs;
-  const encodeKey = inputs.hash([
-    fitted.fitKey,
-    JSON.stringify(pipeline.toJSON()),
-    JSON.stringify(fitted.labelNames),
-    String(config.maxValidation),
-  ]);
+  // fitKey already covers the data, the recipe, the labels and the validation cap.
+  const encodeKey = inputs.hash([fitted.fitKey, JSON.stringify(pipeline.toJSON())]);
   const { previous } = fitted;
   if (previous?.manifest.encodeKey === encodeKey) {
     cachedPass(inputs.onEvent, 'encode', previous.manifest.records);
@@ -302,13 +285,13 @@ export async function encodeData(
   const flush = async (name: SplitName) => {
     const builder = builders[name];
     if (builder.rows === 0) return;
-    const split = splits[name];
-    const file = shardFileName(name, split.shards.length);
-    split.shards.push({ file, rows: builder.rows });
+    const { shards } = splits[name];
+    const file = shardFileName(name, shards.length);
+    shards.push({ file, rows: builder.rows });
     await store.writeShard(file, builder.take());
   };
 
-  const pass = readPass(inputs, 'encode');
+  const pass = readPass(source, inputs.onEvent, 'encode');
   let records = 0;
   for await (const record of pass.records) {
     records++;
@@ -329,7 +312,7 @@ export async function encodeData(
     if (builders[name].rows === shardRows) await flush(name);
   }
   for (const name of SPLITS) await flush(name);
-  pass.report.finish(source.bytes ?? records);
+  pass.finish(records);
   if (records !== fitted.records) {
     throw new LstmkitError(
       'INVALID_DATASET',

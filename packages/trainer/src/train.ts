@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { resolveClassWeights } from './class-weights.js';
 import { type RunConfig, resumableFields } from './config.js';
 import { finishRun } from './finish-run.js';
-import { type ResolvedTrainOptions, resolveTrainOptions } from './options.js';
+import { checkThreshold, type ResolvedTrainOptions, resolveTrainOptions } from './options.js';
 import { type DataInputs, encodeData, fitData } from './prepare-data.js';
 import {
   embeddingLayer,
@@ -76,12 +76,7 @@ async function trainInto(
   const fitted = await fitData(inputs, initial);
   const { labelNames } = fitted;
   const numClasses = labelNames.length;
-  if (options.threshold !== undefined && numClasses !== 2) {
-    throw new LstmkitError(
-      'INVALID_TRAIN_OPTIONS',
-      `Training option 'threshold' must be left out for ${numClasses} classes (it decides binary models only), got ${JSON.stringify(options.threshold)}.`,
-    );
-  }
+  checkThreshold(options.threshold, numClasses);
 
   const saved = o.resume ? await store.readRunState() : undefined;
   if (!saved) await store.clearRunState();
