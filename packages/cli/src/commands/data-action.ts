@@ -11,10 +11,11 @@ import type { PresetName } from '@lstmkit/trainer/config';
 import type { Context } from '../context.js';
 import type { loadOptionsFrom } from '../options/data-options.js';
 import { formatCount, formatDuration, formatPercent, formatRate } from '../render/format.js';
-import { ProgressRenderer } from '../render/progress-renderer.js';
+import type { ProgressRenderer } from '../render/progress-renderer.js';
 import { renderTable } from '../render/table.js';
 import type { DataCommandFlags } from './data-command.js';
 import { reportSkippedCount } from './report-skipped.js';
+import { stderrProgress } from './stderr-progress.js';
 
 export interface DatasetSummary {
   name: string;
@@ -120,11 +121,7 @@ export async function runData(
 ): Promise<void> {
   const { openDataset } = await import('@lstmkit/preprocess/node');
   const source = await openDataset(data, flags.load);
-  const renderer = new ProgressRenderer({
-    stream: ctx.io.stderr,
-    style: ctx.err,
-    live: ctx.io.stderr.isTTY === true && !ctx.io.env.CI,
-  });
+  const renderer = stderrProgress(ctx);
   let result: Awaited<ReturnType<typeof summarizeDataset>>;
   try {
     result = await summarizeDataset(source, flags.preset, {

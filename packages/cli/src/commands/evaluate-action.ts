@@ -3,11 +3,11 @@ import type { Metrics } from '@lstmkit/trainer';
 import type { Context } from '../context.js';
 import type { loadOptionsFrom } from '../options/data-options.js';
 import { renderMetrics } from '../render/metrics.js';
-import { ProgressRenderer } from '../render/progress-renderer.js';
 import type { EvaluateFlags } from './evaluate-command.js';
 import { loadClassifier } from './load-classifier.js';
 import { recordedSplit } from './recorded-split.js';
 import { watchSkipped } from './report-skipped.js';
+import { stderrProgress } from './stderr-progress.js';
 
 export async function runEvaluate(
   flags: EvaluateFlags & { load: ReturnType<typeof loadOptionsFrom> },
@@ -21,12 +21,7 @@ export async function runEvaluate(
     ]);
     const recorded = flags.split === 'test' ? recordedSplit(classifier.bundle.training) : undefined;
     const source = await openDataset(flags.data, flags.load);
-    const renderer = new ProgressRenderer({
-      stream: ctx.io.stderr,
-      style: ctx.err,
-      live: ctx.io.stderr.isTTY === true && !ctx.io.env.CI,
-      displayPath: (path) => ctx.displayPath(path),
-    });
+    const renderer = stderrProgress(ctx);
     const skipped = watchSkipped(source);
     let metrics: Metrics;
     try {

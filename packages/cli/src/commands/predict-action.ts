@@ -6,7 +6,6 @@ import { usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
 import { formatCount } from '../render/format.js';
-import { ProgressRenderer } from '../render/progress-renderer.js';
 import { createStyle, type Style } from '../render/style.js';
 import { loadClassifier } from './load-classifier.js';
 import type { PredictFlags } from './predict-command.js';
@@ -18,6 +17,7 @@ import {
   stdoutSink,
 } from './predict-output.js';
 import { argumentInput, fileInput, stdinInput, type TextInput } from './read-lines.js';
+import { stderrProgress } from './stderr-progress.js';
 
 /** One JSON line: the library's Prediction plus the input text. */
 export function predictionJson(text: string, prediction: Prediction): string {
@@ -131,14 +131,7 @@ async function predictStream(input: TextInput, flags: PredictFlags, ctx: Context
     classifier,
     outputPath === undefined ? ctx.out : createStyle(false),
   );
-  const renderer =
-    outputPath === undefined
-      ? undefined
-      : new ProgressRenderer({
-          stream: ctx.io.stderr,
-          style: ctx.err,
-          live: ctx.io.stderr.isTTY === true && !ctx.io.env.CI,
-        });
+  const renderer = outputPath === undefined ? undefined : stderrProgress(ctx);
   const started = performance.now();
   let lines = 0;
   const progress = (finished: boolean) =>

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LstmkitError } from '@lstmkit/preprocess';
-import type { TrainEvent, TrainResult } from '@lstmkit/trainer';
+import type { OutputPaths, TrainEvent, TrainResult } from '@lstmkit/trainer';
 import type { Context } from '../context.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { onInterrupt } from '../interrupt.js';
@@ -14,9 +14,9 @@ import {
   shellQuote,
 } from '../render/format.js';
 import { renderMetrics } from '../render/metrics.js';
-import { ProgressRenderer } from '../render/progress-renderer.js';
 import { renderTable } from '../render/table.js';
 import { watchSkipped } from './report-skipped.js';
+import { stderrProgress } from './stderr-progress.js';
 import { describeRecipe } from './train-recipe.js';
 
 /** The command line that continues this run. */
@@ -30,7 +30,7 @@ export function resumeCommand(argv: readonly string[]): string {
  * anything it did not write; without --resume it would start over and delete `<out>.run/`, so
  * an interrupted run is kept unless --force says otherwise; replacing a bundle is said aloud.
  */
-async function checkOutDir(options: TrainCliOptions, ctx: Context): Promise<void> {
+async function checkOutDir(options: TrainCliOptions, ctx: Context): Promise<OutputPaths> {
   const { checkOutputs } = await import('@lstmkit/trainer');
   const paths = await checkOutputs(options.outDir);
   const out = ctx.displayPath(options.outDir);
@@ -47,18 +47,12 @@ async function checkOutDir(options: TrainCliOptions, ctx: Context): Promise<void
   if (!options.resume && existsSync(join(paths.bundleDir, 'manifest.json'))) {
     ctx.warn(`${out} already holds a model bundle; the first checkpoint of this run replaces it`);
   }
+  return paths;
 }
 
 export async function runTrain(options: TrainCliOptions, ctx: Context): Promise<void> {
-  await checkOutDir(options, ctx);
-  const live = ctx.io.stderr.isTTY === true && !ctx.io.env.CI;
-  const renderer = new ProgressRenderer({
-    stream: ctx.io.stderr,
-    style: ctx.err,
-    live,
-    displayPath: (path) => ctx.displayPath(path),
-    cacheDir: `${options.outDir}.data`,
-  });
+  const paths = await checkOutDir(options, ctx);
+  const renderer = stderrProgress(ctx, paths.dataDir);
   const s = ctx.err;
   const started = performance.now();
 
