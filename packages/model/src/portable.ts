@@ -12,5 +12,11 @@ export type { Bundle, BundleContents, BundleManifest } from './bundle-format';
 export { Classifier, type Prediction, type PredictOptions } from './classifier';
 export * from './config';
 export { createModel, lstmParameterCount } from './create-model';
-export { FusedAdam } from './fused/fused-adam';
+export { type AdamState, FusedAdam } from './fused/fused-adam';
+export {
+  type FusedBatch,
+  type FusedStepOptions,
+  type FusedStepResult,
+  FusedTrainer,
+} from './fused/fused-trainer';
 export { type ProbabilityOptions, predictProbabilities } from './predict-probabilities';

@@ -1,4 +1,4 @@
-import { type BackendInfo, FusedAdam, type ModelConfig } from '@lstmkit/model';
+import { type BackendInfo, FusedAdam, FusedTrainer, type ModelConfig } from '@lstmkit/model';
 import type { TextPipeline } from '@lstmkit/preprocess';
 import type * as tf from '@tensorflow/tfjs';
 import type { EncodedSplit } from './batching.js';
@@ -104,9 +104,38 @@ function saveState(run: Run): Promise<void> {
   );
 }
 
+/**
+ * Whether steps run as one fused call (FusedTrainer) when the model allows it: yes unless
+ * LSTMKIT_FUSED_STEP=0 asks for the tfjs step (same results within float rounding; for A/B runs).
+ */
+function fusedStepWanted(): boolean {
+  return (
+    (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env
+      .LSTMKIT_FUSED_STEP !== '0'
+  );
+}
+
 /** The epochs and their steps, up to the last epoch, an early stop or the signal. */
 export async function runEpochs(run: Run): Promise<LoopOutcome> {
+  const fused =
+    fusedStepWanted() && FusedTrainer.supports(run.modelConfig)
+      ? new FusedTrainer(run.model, run.modelConfig, run.optimizer)
+      : undefined;
+  try {
+    return await runEpochsWith(run, fused);
+  } finally {
+    fused?.dispose();
+  }
+}
+
+/**
+ * The loop; with `fused`, the weights and Adam's state live in the fused trainer between steps,
+ * so they are stored back into the model and optimizer before anything reads them.
+ */
+async function runEpochsWith(run: Run, fused: FusedTrainer | undefined): Promise<LoopOutcome> {
   const { o, config, data, model, progress, stepsPerEpoch } = run;
+  fused?.load(run.optimizer);
+  const syncBack = () => fused?.store(run.optimizer);
   const numClasses = run.modelConfig.numClasses;
   let interrupted = false;
   let stoppedEarly = false;
@@ -120,6 +149,7 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
       run.optimizer.dispose();
       run.optimizer = new FusedAdam(config.learningRate);
       progress.embeddingFrozen = frozen;
+      fused?.load(run.optimizer);
     }
     const epochStarted = performance.now();
     let lastTick = epochStarted;
@@ -140,15 +170,23 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
       );
       setLearningRate(run.optimizer, learningRate);
       recordLearningRate(progress.learningRates, progress.globalStep, learningRate);
-      const result = trainStep(
-        model,
-        run.optimizer,
-        batch,
-        numClasses,
-        config.clipNorm,
-        deriveSeed(config.seed, DROPOUT_STREAM, epoch, step),
-        config.weightDecay,
-      );
+      const dropoutSeed = deriveSeed(config.seed, DROPOUT_STREAM, epoch, step);
+      const result = fused
+        ? fused.step(batch, {
+            learningRate,
+            clipNorm: config.clipNorm,
+            dropoutSeed,
+            weightDecay: config.weightDecay,
+          })
+        : trainStep(
+            model,
+            run.optimizer,
+            batch,
+            numClasses,
+            config.clipNorm,
+            dropoutSeed,
+            config.weightDecay,
+          );
       progress.stepInEpoch++;
       progress.globalStep++;
       const acc = progress.accumulator;
@@ -175,6 +213,7 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
         progress.globalStep % config.evalEvery === 0 &&
         progress.stepInEpoch < stepsPerEpoch
       ) {
+        syncBack();
         stoppedEarly = await evaluateAndCheckpoint(run, epoch);
         await saveState(run);
         if (stoppedEarly) break;
@@ -183,6 +222,7 @@ export async function runEpochs(run: Run): Promise<LoopOutcome> {
       await yieldToEventLoop();
       lastTick = performance.now();
     }
+    syncBack();
     if (interrupted) {
       await saveState(run);
       break;

@@ -14,6 +14,14 @@ interface Slot {
 
 const roundUp4 = (n: number) => Math.ceil(n / 4) * 4;
 
+/** Adam's state per variable (tfjs layout) and its step count and beta powers. */
+export interface AdamState {
+  iterations: number;
+  powers: [number, number];
+  m: Float32Array[];
+  v: Float32Array[];
+}
+
 /**
  * tfjs's Adam (same formula, f32 operation order, epsilon and `getWeights` / `setWeights`
  * format, class name 'Adam') with the update of all variables in one WebAssembly call, and
@@ -93,6 +101,47 @@ export class FusedAdam extends tf.AdamOptimizer {
     });
     this.incrementIterations();
     return norm;
+  }
+
+  /** beta1, beta2 and epsilon, for a fused training step that runs this optimizer's update. */
+  get settings(): { beta1: number; beta2: number; epsilon: number } {
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+
+  /**
+   * The moments of `variables` (in tfjs's layout, fresh zeros for a new variable list), the
+   * iteration count and beta1^t, beta2^t: the state a fused training step takes over.
+   */
+  state(variables: readonly tf.Variable[]): AdamState {
+    this.ensureLayout(variables);
+    const heap = this.heap();
+    const moments = (k: number) =>
+      this.slots.map(({ offset, size }) =>
+        heap.slice(k * this.area + offset, k * this.area + offset + size),
+      );
+    const [accBeta1, accBeta2] = this.products;
+    return {
+      iterations: this.iterations,
+      powers: [accBeta1.dataSync()[0]!, accBeta2.dataSync()[0]!],
+      m: moments(2),
+      v: moments(3),
+    };
+  }
+
+  /** Takes the state back from a fused training step (as `state` gave it, for `variables`). */
+  setState(variables: readonly tf.Variable[], state: AdamState): void {
+    this.ensureLayout(variables);
+    const heap = this.heap();
+    this.slots.forEach(({ offset }, i) => {
+      heap.set(state.m[i]!, 2 * this.area + offset);
+      heap.set(state.v[i]!, 3 * this.area + offset);
+    });
+    const [accBeta1, accBeta2] = this.products;
+    tf.tidy(() => {
+      accBeta1.assign(tf.scalar(state.powers[0]));
+      accBeta2.assign(tf.scalar(state.powers[1]));
+    });
+    (this as unknown as { iterations_: number }).iterations_ = state.iterations;
   }
 
   override async getWeights(): Promise<NamedTensor[]> {

@@ -155,7 +155,7 @@ function wasm(): KernelExports {
  * fn over 0..total in chunks of `chunk` (rows: whole 4-row blocks; columns: multiples of 8),
  * shared out among the kernel threads when there are some and the job has two chunks or more.
  */
-function parallel<K extends ParallelFunction>(
+export function parallel<K extends ParallelFunction>(
   fn: K,
   named: Omit<KernelArgs<K>, RangeParameter>,
   total: number,
@@ -169,17 +169,42 @@ function parallel<K extends ParallelFunction>(
   threads.run(fn, args, total, chunk);
 }
 
+/** Floats at the start of the kernel's memory that `layout` leaves alone, and who holds them. */
+let reserved: { floats: number; owner: object } | undefined;
+
 /**
- * Lays out float regions (returned as float offsets), grows the memory to fit and zeroes them,
- * except those named in `overwritten`: the caller or the kernel writes every float of those.
+ * Keeps the first `floats` floats of the kernel's memory for `owner` (a fused training step's
+ * weights and optimizer state, which live there between steps) until it releases them.
  */
-function layout<K extends string>(
+export function reserveKernelMemory(owner: object, floats: number): void {
+  if (reserved !== undefined && reserved.owner !== owner) {
+    throw new Error('the fused kernel memory is held by another training step (dispose it first)');
+  }
+  reserved = { floats: Math.ceil(floats / 16) * 16, owner };
+  layout({});
+}
+
+export function releaseKernelMemory(owner: object): void {
+  if (reserved?.owner === owner) reserved = undefined;
+}
+
+/** The kernel in use (its memory, and its functions for direct calls). */
+export function kernelInUse(): KernelExports {
+  return wasm();
+}
+
+/**
+ * Lays out float regions (returned as float offsets) after the reserved ones, grows the memory
+ * to fit and zeroes them, except those named in `overwritten`: the caller or the kernel writes
+ * every float of those. The returned heap covers the reserved floats too.
+ */
+export function layout<K extends string>(
   sizes: Record<K, number>,
   overwritten: readonly NoInfer<K>[] = [],
 ): { at: Record<K, number>; heap: Float32Array } {
   const { memory } = wasm();
   const at = {} as Record<K, number>;
-  let end = 0;
+  let end = reserved?.floats ?? 0;
   for (const name of Object.keys(sizes) as K[]) {
     at[name] = end;
     end += Math.ceil(sizes[name] / 4) * 4;
@@ -193,7 +218,7 @@ function layout<K extends string>(
   return { at, heap };
 }
 
-const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
+export const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
 export interface LstmShape {
   batch: number;
@@ -214,7 +239,7 @@ function padded({ batch, steps, features, units }: LstmShape) {
 }
 
 /** [rows, 4h] with gate blocks of h -> [rows, 4hp] at `to` in heap (rows padded by the caller). */
-function packGates(
+export function packGates(
   src: Float32Array,
   rows: number,
   h: number,
@@ -230,7 +255,7 @@ function packGates(
   }
 }
 
-function unpackGates(heap: Float32Array, from: number, rows: number, h: number, hp: number) {
+export function unpackGates(heap: Float32Array, from: number, rows: number, h: number, hp: number) {
   const out = new Float32Array(rows * 4 * h);
   for (let k = 0; k < rows; k++) {
     for (let g = 0; g < 4; g++) {
