@@ -188,8 +188,13 @@ describe.each(testKernels)('FusedTrainer on the %s kernel', (kernel) => {
     const optimizer = new FusedAdam(0.01);
     model.getLayer('embedding').trainable = false;
     const table = Array.from(model.getLayer('embedding').getWeights()[0]!.dataSync());
+    expect(FusedTrainer.supports(c0)).toBe(true);
     const trainer = new FusedTrainer(model, c0, optimizer);
     onTestFinished(() => trainer.dispose());
+    // One per thread: another run at the same time takes the tfjs step.
+    expect(FusedTrainer.supports(c0)).toBe(false);
+    expect(() => new FusedTrainer(model, c0, optimizer)).toThrow(/held by another/);
+    expect(FusedTrainer.supports({ ...c0, recurrentDropout: 0.1 })).toBe(false);
     trainer.load(optimizer);
     const loss = trainer.step(batch(20, 5, 6, 2), {
       learningRate: 0.01,

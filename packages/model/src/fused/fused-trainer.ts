@@ -6,6 +6,7 @@ import type { FusedAdam } from './fused-adam';
 import {
   call,
   kernelInUse,
+  kernelMemoryReserved,
   layout,
   packGates,
   parallel,
@@ -95,8 +96,16 @@ interface DirectionBuffers {
  * `dropoutSeed`, not from tfjs's random stream.
  */
 export class FusedTrainer {
-  /** Whether `createModel(config)` trains here (else the tfjs step). */
+  /**
+   * Whether `createModel(config)` trains here now (else the tfjs step): its configuration fits,
+   * and no other FusedTrainer holds the kernel (one per thread: a second run training at the
+   * same time in this thread takes the tfjs step).
+   */
   static supports(config: ModelConfig): boolean {
+    return !kernelMemoryReserved() && FusedTrainer.fits(config);
+  }
+
+  private static fits(config: ModelConfig): boolean {
     return (
       (config.kernel ?? 'fused') === 'fused' &&
       config.recurrentDropout === 0 &&
@@ -124,7 +133,7 @@ export class FusedTrainer {
     private readonly config: ModelConfig,
     optimizer: FusedAdam,
   ) {
-    if (!FusedTrainer.supports(config)) {
+    if (!FusedTrainer.fits(config)) {
       throw new Error('FusedTrainer: this model configuration trains with the tfjs step');
     }
     ({ beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon } = optimizer.settings);

@@ -184,6 +184,11 @@ export function reserveKernelMemory(owner: object, floats: number): void {
   layout({});
 }
 
+/** Whether a fused training step holds the kernel's memory now. */
+export function kernelMemoryReserved(): boolean {
+  return reserved !== undefined;
+}
+
 export function releaseKernelMemory(owner: object): void {
   if (reserved?.owner === owner) reserved = undefined;
 }
