@@ -1,5 +1,6 @@
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
+import { lossDefaults } from '../config';
 import { decisionDefaults } from '../decision';
 import type { ModelConfig } from '../model-config';
 import type { FusedAdam } from './fused-adam';
@@ -16,8 +17,7 @@ import {
   unpackGates,
 } from './lstm-kernel';
 
-/** Keras' clipping of probabilities inside the cross-entropy (as the trainer's tfjs step). */
-const EPSILON = 1e-7;
+const EPSILON = lossDefaults.probabilityEpsilon;
 
 export interface FusedBatch {
   /** [size, columns] token ids, row-major; 0 = padding. */
@@ -267,15 +267,17 @@ export class FusedTrainer {
     const L = this.layers.length;
     const { vocab, e, E } = this.embedding;
     const ids = batch.ids;
+    // Real (unmasked) steps of the batch: the weight gradients gather those only.
+    let real = 0;
     for (let i = 0; i < size * T; i++) {
       const id = ids[i]!;
       if (id < 0 || id >= vocab) {
         throw new RangeError(`token id ${id} is outside the vocabulary (0..${vocab - 1})`);
       }
+      if (id !== 0) real++;
     }
-    // Real (unmasked) steps of the batch: the weight gradients gather those only.
-    let real = 0;
-    for (let i = 0; i < size * T; i++) if (ids[i] !== 0) real++;
+    // Whether layer l passes every step's output on (else only its final state reaches the head).
+    const sequencesOf = (l: number) => l < L - 1 || pool;
 
     const F = dirs * h;
     const headFeatures = this.dense.features;
@@ -288,7 +290,6 @@ export class FusedTrainer {
       featKeep: size * headFeatures,
       dFeat: size * headFeatures,
       dLogits: size * units,
-      db: G,
     };
     for (let l = 0; l < L; l++) {
       sizes[`y${l}`] = T * Bp * F;
@@ -306,7 +307,7 @@ export class FusedTrainer {
           [`${p}dx`]: T * Bp * D,
           [`${p}dh`]: Bp * H,
           [`${p}dc`]: Bp * H,
-          [`${p}dOut`]: T * Bp * H,
+          [`${p}dOut`]: sequencesOf(l) ? T * Bp * H : 0,
           [`${p}ut`]: G * H,
           [`${p}wt`]: G * D,
           [`${p}xt`]: D * real,
@@ -539,19 +540,19 @@ export class FusedTrainer {
         const cell = this.layers[l]![k]!;
         const buf = buffers(l, k);
         const backwards = k === 1;
-        const sequences = l < L - 1 || pool;
+        const sequences = sequencesOf(l);
         if (sequences) {
           for (let t = 0; t < T; t++) {
             const step = backwards ? T - 1 - t : t;
             for (let b = 0; b < size; b++) {
               const from = dy + (t * Bp + b) * F + k * h;
-              heap.set(heap.subarray(from, from + h), buf.dOut + (step * Bp + b) * H);
+              heap.copyWithin(buf.dOut + (step * Bp + b) * H, from, from + h);
             }
           }
         } else {
           for (let b = 0; b < size; b++) {
             const from = dFeat + b * headFeatures + k * h;
-            heap.set(heap.subarray(from, from + h), buf.dh + b * H);
+            heap.copyWithin(buf.dh + b * H, from, from + h);
           }
         }
         const w = cell.w;
