@@ -21,3 +21,11 @@ export {
 export const inferenceDefaults = {
   batchSize: 256,
 } as const;
+
+/**
+ * Keras' clipping of probabilities inside the cross-entropy: the trainer's tfjs step, the fused
+ * step (FusedTrainer) and the evaluation metrics clip alike, so their losses agree.
+ */
+export const lossDefaults = {
+  probabilityEpsilon: 1e-7,
+} as const;

@@ -1,8 +1,8 @@
-import { decideClass } from '@lstmkit/model/config';
+import { decideClass, lossDefaults } from '@lstmkit/model/config';
 import type { AveragedScores, ClassScores, Metrics } from './types.js';
 
 /** Probabilities are clipped like Keras so one confident mistake cannot make the loss infinite. */
-const EPSILON = 1e-7;
+const EPSILON = lossDefaults.probabilityEpsilon;
 
 /**
  * Loss, accuracy, precision/recall/F1 (binary: positive class = label 1; otherwise macro

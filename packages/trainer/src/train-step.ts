@@ -1,11 +1,10 @@
 import type { FusedAdam } from '@lstmkit/model';
-import { decisionDefaults } from '@lstmkit/model/config';
+import { decisionDefaults, lossDefaults } from '@lstmkit/model/config';
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from './batching.js';
 
-/** Keras' clipping of probabilities inside the cross-entropy. */
-const EPSILON = 1e-7;
+const EPSILON = lossDefaults.probabilityEpsilon;
 
 /**
  * Mean cross-entropy from the model's probabilities: binary (one sigmoid unit, labels 0/1) or
