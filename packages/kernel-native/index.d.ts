@@ -6,11 +6,16 @@
 type KernelFunction = (memory: ArrayBuffer, ...args: number[]) => number;
 export declare const forward: KernelFunction;
 export declare const backward: KernelFunction;
-export declare const gatherSteps: KernelFunction;
 export declare const weightGradsColumns: KernelFunction;
 export declare const tanhArray: KernelFunction;
 export declare const sumSquares: KernelFunction;
 export declare const adam: KernelFunction;
+export declare const copySteps: KernelFunction;
+export declare const gatherEmbeddings: KernelFunction;
+export declare const scatterEmbeddings: KernelFunction;
+export declare const dropoutMask: KernelFunction;
+export declare const multiply: KernelFunction;
+export declare const transpose: KernelFunction;
 /** fn (0 forward, 1 backward, 2 weightGradsColumns) over 0..total in chunks, on every thread. */
 export declare function run(
   fn: number,

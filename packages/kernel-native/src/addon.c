@@ -27,7 +27,7 @@ static const struct lstm_kernel *kernel;
 enum { FORWARD, BACKWARD, WEIGHT_GRADS_COLUMNS, RANGED_FUNCTIONS };
 enum { MAX_ARGS = 16, MAX_THREADS = 256 };
 /** Arguments of each ranged function before its range. */
-static const int RANGED_ARGS[RANGED_FUNCTIONS] = {13, 14, 8};
+static const int RANGED_ARGS[RANGED_FUNCTIONS] = {13, 14, 9};
 
 // ---- the pool -------------------------------------------------------------------------------
 
@@ -60,7 +60,7 @@ static void run_chunk(const struct job *j, int32_t from, int32_t to) {
     kernel->backward(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], from, to);
     break;
   case WEIGHT_GRADS_COLUMNS:
-    kernel->weight_grads_columns(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], from, to);
+    kernel->weight_grads_columns(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], from, to);
     break;
   }
 }
@@ -241,16 +241,6 @@ static napi_value js_weight_grads_columns(napi_env env, napi_callback_info info)
   return js_ranged(env, info, WEIGHT_GRADS_COLUMNS);
 }
 
-static napi_value js_gather_steps(napi_env env, napi_callback_info info) {
-  char *m;
-  size_t bytes;
-  int32_t a[12];
-  if (!read_args(env, info, 13, &m, &bytes, a, 12, NULL, 0)) return NULL;
-  napi_value n;
-  napi_create_int32(env, kernel->gather_steps(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]), &n);
-  return n;
-}
-
 static napi_value js_tanh_array(napi_env env, napi_callback_info info) {
   char *m;
   size_t bytes;
@@ -277,6 +267,62 @@ static napi_value js_adam(napi_env env, napi_callback_info info) {
   float f[7];
   if (!read_args(env, info, 13, &m, &bytes, a, 5, f, 7)) return NULL;
   kernel->adam(m, a[0], a[1], a[2], a[3], a[4], f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
+  return undefined(env);
+}
+
+static napi_value js_copy_steps(napi_env env, napi_callback_info info) {
+  char *m;
+  size_t bytes;
+  int32_t a[10];
+  if (!read_args(env, info, 11, &m, &bytes, a, 10, NULL, 0)) return NULL;
+  kernel->copy_steps(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
+  return undefined(env);
+}
+
+static napi_value js_gather_embeddings(napi_env env, napi_callback_info info) {
+  char *m;
+  size_t bytes;
+  int32_t a[10];
+  if (!read_args(env, info, 11, &m, &bytes, a, 10, NULL, 0)) return NULL;
+  kernel->gather_embeddings(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
+  return undefined(env);
+}
+
+static napi_value js_scatter_embeddings(napi_env env, napi_callback_info info) {
+  char *m;
+  size_t bytes;
+  int32_t a[10];
+  if (!read_args(env, info, 11, &m, &bytes, a, 10, NULL, 0)) return NULL;
+  kernel->scatter_embeddings(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
+  return undefined(env);
+}
+
+static napi_value js_dropout_mask(napi_env env, napi_callback_info info) {
+  char *m;
+  size_t bytes;
+  int32_t a[4];
+  float f[1];
+  if (!read_args(env, info, 6, &m, &bytes, a, 4, f, 1)) return NULL;
+  napi_value state;
+  napi_create_uint32(env, kernel->dropout_mask(m, a[0], a[1], a[2], a[3], f[0]), &state);
+  return state;
+}
+
+static napi_value js_multiply(napi_env env, napi_callback_info info) {
+  char *m;
+  size_t bytes;
+  int32_t a[4];
+  if (!read_args(env, info, 5, &m, &bytes, a, 4, NULL, 0)) return NULL;
+  kernel->multiply(m, a[0], a[1], a[2], a[3]);
+  return undefined(env);
+}
+
+static napi_value js_transpose(napi_env env, napi_callback_info info) {
+  char *m;
+  size_t bytes;
+  int32_t a[4];
+  if (!read_args(env, info, 5, &m, &bytes, a, 4, NULL, 0)) return NULL;
+  kernel->transpose(m, a[0], a[1], a[2], a[3]);
   return undefined(env);
 }
 
@@ -328,11 +374,16 @@ static napi_value init(napi_env env, napi_value exports) {
   const struct { const char *name; napi_callback fn; } functions[] = {
       {"forward", js_forward},
       {"backward", js_backward},
-      {"gatherSteps", js_gather_steps},
       {"weightGradsColumns", js_weight_grads_columns},
       {"tanhArray", js_tanh_array},
       {"sumSquares", js_sum_squares},
       {"adam", js_adam},
+      {"copySteps", js_copy_steps},
+      {"gatherEmbeddings", js_gather_embeddings},
+      {"scatterEmbeddings", js_scatter_embeddings},
+      {"dropoutMask", js_dropout_mask},
+      {"multiply", js_multiply},
+      {"transpose", js_transpose},
       {"run", js_run},
       {"setThreads", js_set_threads},
   };

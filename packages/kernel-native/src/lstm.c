@@ -57,11 +57,12 @@ void NAME(tanh_array)(char *m, uint32_t src, uint32_t dst, int32_t n) {
 }
 
 /**
- * C[4, n] += A[4, k] · B[k, n] for one block of 4 rows; n a multiple of 8; strides in floats.
+ * C[4, n] += A[4, k] · B[k, n] for one block of 4 rows; n a multiple of 8; strides in floats:
+ * A's element (q, p) at a[q * rs + p * ks] (ks = 1: A row-major; rs = 1: A stored transposed).
  * 4 x 16 register blocks (8 independent FMA chains, what two FMA pipes with 4-cycle latency
  * need), then a 4 x 8 tail.
  */
-static inline void gemm4(const float *a, int lda, const float *b, int ldb, float *c, int ldc, int n, int k) {
+static inline void gemm4(const float *a, int rs, int ks, const float *b, int ldb, float *c, int ldc, int n, int k) {
   int j = 0;
   for (; j + 16 <= n; j += 16) {
     float *cj = c + j;
@@ -70,15 +71,15 @@ static inline void gemm4(const float *a, int lda, const float *b, int ldb, float
     v8 c20 = LD(cj + 2 * ldc), c21 = LD(cj + 2 * ldc + 8);
     v8 c30 = LD(cj + 3 * ldc), c31 = LD(cj + 3 * ldc + 8);
     const float *bp = b + j, *ap = a;
-    for (int p = 0; p < k; p++, bp += ldb, ap++) {
+    for (int p = 0; p < k; p++, bp += ldb, ap += ks) {
       const v8 b0 = LD(bp), b1 = LD(bp + 8);
       v8 x = splat(ap[0]);
       c00 += x * b0, c01 += x * b1;
-      x = splat(ap[lda]);
+      x = splat(ap[rs]);
       c10 += x * b0, c11 += x * b1;
-      x = splat(ap[2 * lda]);
+      x = splat(ap[2 * rs]);
       c20 += x * b0, c21 += x * b1;
-      x = splat(ap[3 * lda]);
+      x = splat(ap[3 * rs]);
       c30 += x * b0, c31 += x * b1;
     }
     ST(cj, c00), ST(cj + 8, c01);
@@ -90,12 +91,12 @@ static inline void gemm4(const float *a, int lda, const float *b, int ldb, float
     float *cj = c + j;
     v8 c0 = LD(cj), c1 = LD(cj + ldc), c2 = LD(cj + 2 * ldc), c3 = LD(cj + 3 * ldc);
     const float *bp = b + j, *ap = a;
-    for (int p = 0; p < k; p++, bp += ldb, ap++) {
+    for (int p = 0; p < k; p++, bp += ldb, ap += ks) {
       const v8 b0 = LD(bp);
       c0 += splat(ap[0]) * b0;
-      c1 += splat(ap[lda]) * b0;
-      c2 += splat(ap[2 * lda]) * b0;
-      c3 += splat(ap[3 * lda]) * b0;
+      c1 += splat(ap[rs]) * b0;
+      c2 += splat(ap[2 * rs]) * b0;
+      c3 += splat(ap[3 * rs]) * b0;
     }
     ST(cj, c0), ST(cj + ldc, c1), ST(cj + 2 * ldc, c2), ST(cj + 3 * ldc, c3);
   }
@@ -164,8 +165,8 @@ void NAME(forward)(char *m, int32_t T, int32_t B, int32_t D, int32_t H, uint32_t
       } else {
         float *ar = at + (size_t)r * G;
         for (int q = 0; q < 4; q++) memcpy(ar + q * G, bi, (size_t)G * 4);
-        gemm4(xt + (size_t)r * D, D, W, G, ar, G, G, D);
-        gemm4(hPrev + (size_t)r * H, H, U, G, ar, G, G, H);
+        gemm4(xt + (size_t)r * D, D, 1, W, G, ar, G, G, D);
+        gemm4(hPrev + (size_t)r * H, H, 1, U, G, ar, G, G, H);
       }
     }
     for (int r = r0; r < r1; r++) {
@@ -232,48 +233,32 @@ void NAME(backward)(char *m, int32_t T, int32_t B, int32_t D, int32_t H, uint32_
     // Active rows: dh = dz·Uᵀ (zeroed above); masked rows keep their carried dh (their dz is 0).
     for (int r = r0; r < r1; r += 4) {
       if (!block_active(mt + r)) continue;
-      gemm4(dzt + (size_t)r * G, G, UT, H, DH + (size_t)r * H, H, H, G);
-      gemm4(dzt + (size_t)r * G, G, WT, D, DX + ((size_t)t * B + r) * D, D, D, G);
+      gemm4(dzt + (size_t)r * G, G, 1, UT, H, DH + (size_t)r * H, H, H, G);
+      gemm4(dzt + (size_t)r * G, G, 1, WT, D, DX + ((size_t)t * B + r) * D, D, D, G);
     }
   }
 }
 
-/** assembly/lstm.ts `gatherSteps`: the real steps into xt [D, n], ht [H, n], dzc [n, 4H]; db. */
-int32_t NAME(gather_steps)(char *m, int32_t T, int32_t B, int32_t D, int32_t H, uint32_t x,
-                           uint32_t hs, uint32_t mask, uint32_t dz, uint32_t xt, uint32_t ht,
-                           uint32_t dzc, uint32_t db) {
-  const int G = 4 * H;
-  const float *X = F(m, x), *Hs = F(m, hs), *M = F(m, mask), *DZ = F(m, dz);
-  float *XT = F(m, xt), *HT = F(m, ht), *DZC = F(m, dzc), *DB = F(m, db);
-  int n = 0;
-  for (int row = 0; row < T * B; row++) n += M[row] != 0;
-  int k = 0;
-  for (int row = 0; row < T * B; row++) {
-    if (M[row] == 0) continue;
-    for (int d = 0; d < D; d++) XT[(size_t)d * n + k] = X[(size_t)row * D + d];
-    for (int j = 0; j < H; j++) HT[(size_t)j * n + k] = Hs[(size_t)row * H + j];
-    const float *src = DZ + (size_t)row * G;
-    memcpy(DZC + (size_t)k * G, src, (size_t)G * 4);
-    for (int j = 0; j < G; j += 8) ST(DB + j, LD(DB + j) + LD(src + j));
-    k++;
-  }
-  return n;
-}
-
 #define WEIGHT_GRAD_ROWS 128
 
-/** assembly/lstm.ts `weightGradsColumns`: columns c0..c1 of dW and dU (zeroed by the caller). */
-void NAME(weight_grads_columns)(char *m, int32_t n, int32_t D, int32_t H, uint32_t xt, uint32_t ht,
-                                uint32_t dzc, uint32_t dw, uint32_t du, int32_t c0, int32_t c1) {
+/**
+ * assembly/lstm.ts `weightGradsColumns`: columns c0..c1 of dW = Σ xᵀ·dz, dU = Σ h_prevᵀ·dz and
+ * db = Σ dz (zeroed by the caller) over n rows of x [n, D], hs [n, H] and dz [n, 4H].
+ */
+void NAME(weight_grads_columns)(char *m, int32_t n, int32_t D, int32_t H, uint32_t x, uint32_t hs,
+                                uint32_t dz, uint32_t dw, uint32_t du, uint32_t db, int32_t c0, int32_t c1) {
   const int G = 4 * H, cols = c1 - c0;
-  const float *XT = F(m, xt), *HT = F(m, ht), *DZC = F(m, dzc);
-  float *DW = F(m, dw), *DU = F(m, du);
-  // Slices of dzc that stay in L2 across all the row blocks of dW and dU, as the wasm kernel.
+  const float *X = F(m, x), *HS = F(m, hs), *DZ = F(m, dz);
+  float *DW = F(m, dw), *DU = F(m, du), *DB = F(m, db) + c0;
+  // Slices of dz that stay in L2 across all the row blocks of dW and dU, as the wasm kernel.
   for (int k0 = 0; k0 < n; k0 += WEIGHT_GRAD_ROWS) {
     const int kc = n - k0 < WEIGHT_GRAD_ROWS ? n - k0 : WEIGHT_GRAD_ROWS;
-    const float *panel = DZC + (size_t)k0 * G + c0;
-    for (int d = 0; d < D; d += 4) gemm4(XT + (size_t)d * n + k0, n, panel, G, DW + (size_t)d * G + c0, G, cols, kc);
-    for (int j = 0; j < H; j += 4) gemm4(HT + (size_t)j * n + k0, n, panel, G, DU + (size_t)j * G + c0, G, cols, kc);
+    const float *panel = DZ + (size_t)k0 * G + c0;
+    for (int d = 0; d < D; d += 4) gemm4(X + (size_t)k0 * D + d, 1, D, panel, G, DW + (size_t)d * G + c0, G, cols, kc);
+    for (int j = 0; j < H; j += 4) gemm4(HS + (size_t)k0 * H + j, 1, H, panel, G, DU + (size_t)j * G + c0, G, cols, kc);
+    for (int k = 0; k < kc; k++) {
+      for (int c = 0; c < cols; c += 8) ST(DB + c, LD(DB + c) + LD(panel + (size_t)k * G + c));
+    }
   }
 }
 
@@ -309,9 +294,98 @@ __attribute__((optimize("fp-contract=off"))) void NAME(adam)(char *m, uint32_t p
   }
 }
 
+// ---- the fused training step's data movement (@lstmkit/model fused-trainer.ts) -------------
+
+/**
+ * assembly/lstm.ts `copySteps`: for steps t < T and rows b < B (Bp rows per step), n floats from
+ * src's step t (T-1-t when `reverse`) to dst's step t, added when `accumulate`; strides in floats.
+ */
+void NAME(copy_steps)(char *m, int32_t T, int32_t B, int32_t Bp, int32_t n, uint32_t src, int32_t srcStride,
+                      uint32_t dst, int32_t dstStride, int32_t reverse, int32_t accumulate) {
+  for (int t = 0; t < T; t++) {
+    const int s = reverse ? T - 1 - t : t;
+    for (int b = 0; b < B; b++) {
+      const float *from = F(m, src) + ((size_t)s * Bp + b) * srcStride;
+      float *to = F(m, dst) + ((size_t)t * Bp + b) * dstStride;
+      if (accumulate) {
+        for (int i = 0; i < n; i++) to[i] += from[i];
+      } else {
+        memmove(to, from, (size_t)n * 4);
+      }
+    }
+  }
+}
+
+/** assembly/lstm.ts `gatherEmbeddings`: dst [T, Bp, D] = rows e of table (stride E) at ids [B, T]. */
+void NAME(gather_embeddings)(char *m, int32_t T, int32_t B, int32_t Bp, uint32_t ids, uint32_t table, int32_t E,
+                             int32_t e, uint32_t dst, int32_t D, int32_t reverse) {
+  const int32_t *I = (const int32_t *)(m + ids);
+  for (int t = 0; t < T; t++) {
+    const int s = reverse ? T - 1 - t : t;
+    for (int b = 0; b < B; b++) {
+      memcpy(F(m, dst) + ((size_t)t * Bp + b) * D, F(m, table) + (size_t)I[b * T + s] * E, (size_t)e * 4);
+    }
+  }
+}
+
+/** assembly/lstm.ts `scatterEmbeddings`: grads rows (stride E) at ids [B, T] += src [T, Bp, D], id 0 skipped. */
+void NAME(scatter_embeddings)(char *m, int32_t T, int32_t B, int32_t Bp, uint32_t ids, uint32_t src, int32_t D,
+                              int32_t e, uint32_t grads, int32_t E, int32_t reverse) {
+  const int32_t *I = (const int32_t *)(m + ids);
+  for (int t = 0; t < T; t++) {
+    const int s = reverse ? T - 1 - t : t;
+    for (int b = 0; b < B; b++) {
+      const int32_t id = I[b * T + t];
+      if (id == 0) continue;
+      const float *from = F(m, src) + ((size_t)s * Bp + b) * D;
+      float *to = F(m, grads) + (size_t)id * E;
+      for (int i = 0; i < e; i++) to[i] += from[i];
+    }
+  }
+}
+
+/**
+ * assembly/lstm.ts `dropoutMask`: n draws of xorshift32 from `state`, 0 below `threshold` and
+ * `scale` otherwise; returns the state after the last draw.
+ */
+uint32_t NAME(dropout_mask)(char *m, uint32_t dst, int32_t n, uint32_t state, uint32_t threshold, float scale) {
+  float *out = F(m, dst);
+  for (int i = 0; i < n; i++) {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    out[i] = state < threshold ? 0 : scale;
+  }
+  return state;
+}
+
+/** assembly/lstm.ts `multiply`: out = a * b over n floats. */
+void NAME(multiply)(char *m, uint32_t a, uint32_t b, uint32_t out, int32_t n) {
+  const float *A = F(m, a), *Bv = F(m, b);
+  float *O = F(m, out);
+  for (int i = 0; i < n; i++) O[i] = A[i] * Bv[i];
+}
+
+/** assembly/lstm.ts `transpose`: src [rows, cols] -> dst [cols, rows]. */
+void NAME(transpose)(char *m, uint32_t src, int32_t rows, int32_t cols, uint32_t dst) {
+  const float *S = F(m, src);
+  float *Dt = F(m, dst);
+  // Blocks of 8 x 8: both sides stay within a few cache lines.
+  for (int r0 = 0; r0 < rows; r0 += 8) {
+    for (int c0 = 0; c0 < cols; c0 += 8) {
+      const int r1 = r0 + 8 < rows ? r0 + 8 : rows, c1 = c0 + 8 < cols ? c0 + 8 : cols;
+      for (int c = c0; c < c1; c++) {
+        for (int r = r0; r < r1; r++) Dt[(size_t)c * rows + r] = S[(size_t)r * cols + c];
+      }
+    }
+  }
+}
+
 #define STR2(x) #x
 #define STR(x) STR2(x)
 const struct lstm_kernel CAT(lstm_kernel, LSTM_ISA) = {
-    STR(LSTM_ISA),      NAME(forward),    NAME(backward), NAME(gather_steps), NAME(weight_grads_columns),
-    NAME(tanh_array), NAME(sum_squares), NAME(adam),
+    STR(LSTM_ISA),          NAME(forward),           NAME(backward),          NAME(weight_grads_columns),
+    NAME(tanh_array),       NAME(sum_squares),       NAME(adam),              NAME(copy_steps),
+    NAME(gather_embeddings), NAME(scatter_embeddings), NAME(dropout_mask),     NAME(multiply),
+    NAME(transpose),
 };

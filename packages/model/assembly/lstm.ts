@@ -41,10 +41,14 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
   for (let i = 0; i < n; i += 4) v128.store(dst + (<usize>i << 2), tanh4(v128.load(src + (<usize>i << 2))));
 }
 
-/** C[4, n] += A[4, k] · B[k, n] for one block of 4 rows; n a multiple of 8. Strides in floats. */
+/**
+ * C[4, n] += A[4, k] · B[k, n] for one block of 4 rows; n a multiple of 8. Strides in floats:
+ * A's element (q, p) at a[q * rs + p * ks] (ks = 1: A row-major; rs = 1: A stored transposed).
+ */
 // @ts-ignore: decorator
-@inline function gemm4(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, n: i32, k: i32): void {
-  const sa = <usize>lda << 2;
+@inline function gemm4(a: usize, rs: i32, ks: i32, b: usize, ldb: i32, c: usize, ldc: i32, n: i32, k: i32): void {
+  const sa = <usize>rs << 2;
+  const sk = <usize>ks << 2;
   const sb = <usize>ldb << 2;
   const sc = <usize>ldc << 2;
   for (let j = 0; j < n; j += 8) {
@@ -71,7 +75,7 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
       c30 = f32x4.add(c30, f32x4.mul(x, b0));
       c31 = f32x4.add(c31, f32x4.mul(x, b1));
       bp += sb;
-      ap += 4;
+      ap += sk;
     }
     v128.store(cj, c00); v128.store(cj, c01, 16);
     v128.store(cj + sc, c10); v128.store(cj + sc, c11, 16);
@@ -152,8 +156,8 @@ export function forward(
           gemm1(hPrev + <usize>q * rowH, u, G, aq, G, H);
         } else {
           for (let q = 0; q < 4; q++) memory.copy(ar + <usize>q * rowG, bias, rowG);
-          gemm4(x + <usize>t * B * rowD + <usize>r * rowD, D, w, G, ar, G, G, D);
-          gemm4(hPrev + <usize>r * rowH, H, u, G, ar, G, G, H);
+          gemm4(x + <usize>t * B * rowD + <usize>r * rowD, D, 1, w, G, ar, G, G, D);
+          gemm4(hPrev + <usize>r * rowH, H, 1, u, G, ar, G, G, H);
         }
       }
     }
@@ -251,8 +255,8 @@ export function backward(
     // Active rows: dh = dz·Uᵀ (zeroed above); masked rows keep their carried dh (their dz is 0).
     for (let r = r0; r < r1; r += 4) {
       if (blockActive(mt + (<usize>r << 2))) {
-        gemm4(dzt + <usize>r * rowG, G, ut, H, dh + <usize>r * rowH, H, H, G);
-        gemm4(dzt + <usize>r * rowG, G, wt, D, dx + <usize>t * B * rowD + <usize>r * rowD, D, D, G);
+        gemm4(dzt + <usize>r * rowG, G, 1, ut, H, dh + <usize>r * rowH, H, H, G);
+        gemm4(dzt + <usize>r * rowG, G, 1, wt, D, dx + <usize>t * B * rowD + <usize>r * rowD, D, D, G);
       }
     }
   }
@@ -261,63 +265,34 @@ export function backward(
 const WEIGHT_GRAD_ROWS = 128;
 
 /**
- * First half of the weight gradients of a finished backward: gathers the real (unmasked) steps
- * into transposed panels xt [D, n], ht [H, n] and a compact dzc [n, 4H], and sums db (zeroed by
- * the caller) over them; masked steps have dz = 0. Returns n. `weightGradsColumns` then makes
- * each of dW = Σ xᵀ·dz and dU = Σ h_prevᵀ·dz one matmul with K = n.
- */
-export function gatherSteps(
-  T: i32, B: i32, D: i32, H: i32, x: usize, hs: usize, mask: usize, dz: usize,
-  xt: usize, ht: usize, dzc: usize, db: usize,
-): i32 {
-  const G = 4 * H;
-  const rowG = <usize>G << 2;
-  let n = 0;
-  for (let t = 0; t < T; t++) {
-    for (let r = 0; r < B; r++) {
-      if (load<f32>(mask + (<usize>(t * B + r) << 2)) != 0) n++;
-    }
-  }
-  let k = 0;
-  for (let t = 0; t < T; t++) {
-    for (let r = 0; r < B; r++) {
-      const row = t * B + r;
-      if (load<f32>(mask + (<usize>row << 2)) == 0) continue;
-      for (let d = 0; d < D; d++) {
-        store<f32>(xt + (<usize>(d * n + k) << 2), load<f32>(x + (<usize>(row * D + d) << 2)));
-      }
-      for (let j = 0; j < H; j++) {
-        store<f32>(ht + (<usize>(j * n + k) << 2), load<f32>(hs + (<usize>(row * H + j) << 2)));
-      }
-      const src = dz + <usize>row * rowG;
-      memory.copy(dzc + <usize>k * rowG, src, rowG);
-      for (let j: usize = 0; j < rowG; j += 16) v128.store(db + j, f32x4.add(v128.load(db + j), v128.load(src + j)));
-      k++;
-    }
-  }
-  return n;
-}
-
-/**
- * Columns c0..c1 (multiples of 8) of dW [D, 4H] and dU [H, 4H] (zeroed by the caller) from the
- * panels of `gatherSteps`. Threads take disjoint columns, so every element sums its n terms in
- * the same order whatever the thread count.
+ * Columns c0..c1 (multiples of 8) of dW = Σ xᵀ·dz [D, 4H], dU = Σ h_prevᵀ·dz [H, 4H] and
+ * db = Σ dz [4H] (zeroed by the caller) over the n = T·B rows of a finished backward: x [n, D],
+ * hs [n, H] (row t·B + r: the state before step t) and dz [n, 4H]. Masked steps have dz = 0 and
+ * add nothing. Threads take disjoint columns, so every element sums its n terms in the same
+ * order whatever the thread count.
  */
 export function weightGradsColumns(
-  n: i32, D: i32, H: i32, xt: usize, ht: usize, dzc: usize, dw: usize, du: usize, c0: i32, c1: i32,
+  n: i32, D: i32, H: i32, x: usize, hs: usize, dz: usize, dw: usize, du: usize, db: usize,
+  c0: i32, c1: i32,
 ): void {
   const G = 4 * H;
   const rowG = <usize>G << 2;
   const cols = c1 - c0;
   const at = <usize>c0 << 2;
-  // In slices of WEIGHT_GRAD_ROWS rows of dzc: a slice (~200 kB at 4H = 416) stays in L2 across
-  // all the row blocks of dW and dU; the whole dzc (megabytes at batch 32 x 50 steps) streamed
+  // In slices of WEIGHT_GRAD_ROWS rows of dz: a slice (~200 kB at 4H = 416) stays in L2 across
+  // all the row blocks of dW and dU; the whole dz (megabytes at batch 32 x 50 steps) streamed
   // in again for each block and ran at half the matmul speed.
   for (let k0 = 0; k0 < n; k0 += WEIGHT_GRAD_ROWS) {
     const kc = min(WEIGHT_GRAD_ROWS, n - k0);
-    const panel = dzc + <usize>k0 * rowG + at;
-    for (let d = 0; d < D; d += 4) gemm4(xt + (<usize>(d * n + k0) << 2), n, panel, G, dw + <usize>d * rowG + at, G, cols, kc);
-    for (let j = 0; j < H; j += 4) gemm4(ht + (<usize>(j * n + k0) << 2), n, panel, G, du + <usize>j * rowG + at, G, cols, kc);
+    const panel = dz + <usize>k0 * rowG + at;
+    for (let d = 0; d < D; d += 4) gemm4(x + (<usize>(k0 * D + d) << 2), 1, D, panel, G, dw + <usize>d * rowG + at, G, cols, kc);
+    for (let j = 0; j < H; j += 4) gemm4(hs + (<usize>(k0 * H + j) << 2), 1, H, panel, G, du + <usize>j * rowG + at, G, cols, kc);
+    for (let k = 0; k < kc; k++) {
+      const row = panel + <usize>k * rowG;
+      for (let c: usize = 0; c < (<usize>cols << 2); c += 16) {
+        v128.store(db + at + c, f32x4.add(v128.load(db + at + c), v128.load(row + c)));
+      }
+    }
   }
 }
 
@@ -355,5 +330,86 @@ export function adam(
     v128.store(v + at, vi);
     const step = f32x4.div(f32x4.div(mi, vc1), f32x4.add(f32x4.sqrt(f32x4.div(vi, vc2)), veps));
     v128.store(p + at, f32x4.add(f32x4.mul(step, vlr), v128.load(p + at)));
+  }
+}
+
+// ---- the fused training step's data movement (src/fused/fused-trainer.ts) ------------------
+
+/**
+ * For steps t < T and rows b < B (Bp rows per step), n floats from src's step t (T-1-t when
+ * `reverse`) to dst's step t, added to what is there when `accumulate`. Strides in floats.
+ */
+export function copySteps(
+  T: i32, B: i32, Bp: i32, n: i32, src: usize, srcStride: i32, dst: usize, dstStride: i32,
+  reverse: i32, accumulate: i32,
+): void {
+  const bytes = <usize>n << 2;
+  for (let t = 0; t < T; t++) {
+    const s = reverse ? T - 1 - t : t;
+    for (let b = 0; b < B; b++) {
+      const from = src + (<usize>((s * Bp + b) * srcStride) << 2);
+      const to = dst + (<usize>((t * Bp + b) * dstStride) << 2);
+      if (accumulate) {
+        for (let i: usize = 0; i < bytes; i += 4) store<f32>(to + i, load<f32>(to + i) + load<f32>(from + i));
+      } else {
+        memory.copy(to, from, bytes);
+      }
+    }
+  }
+}
+
+/** dst [T, Bp, D] = the first e floats of table's rows (stride E floats) at ids [B, T] (i32). */
+export function gatherEmbeddings(
+  T: i32, B: i32, Bp: i32, ids: usize, table: usize, E: i32, e: i32, dst: usize, D: i32,
+  reverse: i32,
+): void {
+  for (let t = 0; t < T; t++) {
+    const s = reverse ? T - 1 - t : t;
+    for (let b = 0; b < B; b++) {
+      const id = load<i32>(ids + (<usize>(b * T + s) << 2));
+      memory.copy(dst + (<usize>((t * Bp + b) * D) << 2), table + (<usize>(id * E) << 2), <usize>e << 2);
+    }
+  }
+}
+
+/** The rows of grads (stride E) at ids [B, T] += the first e floats of src [T, Bp, D]; id 0 skipped. */
+export function scatterEmbeddings(
+  T: i32, B: i32, Bp: i32, ids: usize, src: usize, D: i32, e: i32, grads: usize, E: i32,
+  reverse: i32,
+): void {
+  for (let t = 0; t < T; t++) {
+    const s = reverse ? T - 1 - t : t;
+    for (let b = 0; b < B; b++) {
+      const id = load<i32>(ids + (<usize>(b * T + t) << 2));
+      if (id == 0) continue;
+      const from = src + (<usize>((s * Bp + b) * D) << 2);
+      const to = grads + (<usize>(id * E) << 2);
+      for (let i: usize = 0; i < (<usize>e << 2); i += 4) store<f32>(to + i, load<f32>(to + i) + load<f32>(from + i));
+    }
+  }
+}
+
+/** n draws of xorshift32 from `state`: 0 below `threshold`, else `scale`. Returns the last state. */
+export function dropoutMask(dst: usize, n: i32, state: u32, threshold: u32, scale: f32): u32 {
+  for (let i = 0; i < n; i++) {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    store<f32>(dst + (<usize>i << 2), state < threshold ? 0 : scale);
+  }
+  return state;
+}
+
+/** out = a * b over n floats. */
+export function multiply(a: usize, b: usize, out: usize, n: i32): void {
+  for (let i: usize = 0; i < (<usize>n << 2); i += 4) store<f32>(out + i, load<f32>(a + i) * load<f32>(b + i));
+}
+
+/** src [rows, cols] -> dst [cols, rows]. */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      store<f32>(dst + (<usize>(c * rows + r) << 2), load<f32>(src + (<usize>(r * cols + c) << 2)));
+    }
   }
 }

@@ -267,14 +267,11 @@ export class FusedTrainer {
     const L = this.layers.length;
     const { vocab, e, E } = this.embedding;
     const ids = batch.ids;
-    // Real (unmasked) steps of the batch: the weight gradients gather those only.
-    let real = 0;
     for (let i = 0; i < size * T; i++) {
       const id = ids[i]!;
       if (id < 0 || id >= vocab) {
         throw new RangeError(`token id ${id} is outside the vocabulary (0..${vocab - 1})`);
       }
-      if (id !== 0) real++;
     }
     // Whether layer l passes every step's output on (else only its final state reaches the head).
     const sequencesOf = (l: number) => l < L - 1 || pool;
@@ -283,6 +280,7 @@ export class FusedTrainer {
     const headFeatures = this.dense.features;
     const units = this.dense.units;
     const sizes: Record<string, number> = {
+      ids: size * T,
       mask: T * Bp,
       maskRev: T * Bp,
       pooled: size * headFeatures,
@@ -310,52 +308,48 @@ export class FusedTrainer {
           [`${p}dOut`]: sequencesOf(l) ? T * Bp * H : 0,
           [`${p}ut`]: G * H,
           [`${p}wt`]: G * D,
-          [`${p}xt`]: D * real,
-          [`${p}ht`]: H * real,
-          [`${p}dzc`]: real * G,
         });
       }
     }
     // Buffers the step or the kernel writes whole need no zeroing (most of the bytes).
     const overwritten = [
+      'ids',
       'feat',
       'featKeep',
       'dLogits',
-      ...Object.keys(sizes).filter((name) => /^keep|\.(acts|dz|ut|wt|xt|ht|dzc)$/.test(name)),
+      ...Object.keys(sizes).filter((name) => /^keep|\.(acts|dz|ut|wt)$/.test(name)),
     ];
     const { at, heap } = layout(sizes, overwritten);
     const buffers = (l: number, k: number): DirectionBuffers => {
       const p = `${l}.${k}.`;
-      const names = [
-        'x',
-        'acts',
-        'cs',
-        'hs',
-        'dz',
-        'dx',
-        'dh',
-        'dc',
-        'dOut',
-        'ut',
-        'wt',
-        'xt',
-        'ht',
-        'dzc',
-      ];
+      const names = ['x', 'acts', 'cs', 'hs', 'dz', 'dx', 'dh', 'dc', 'dOut', 'ut', 'wt'];
       return Object.fromEntries(names.map((n) => [n, at[p + n]!])) as unknown as DirectionBuffers;
     };
     const grads = this.area;
+    const kernel = kernelInUse();
+    new Int32Array(heap.buffer, at.ids! * 4, size * T).set(ids.subarray(0, size * T));
+    /** copySteps with float offsets: n floats of rows b < size of every step (`steps` of them). */
+    const copy = (
+      steps: number,
+      n: number,
+      [src, srcStride]: [number, number],
+      [dst, dstStride]: [number, number],
+      { reverse = false, accumulate = false } = {},
+    ) =>
+      call(kernel, 'copySteps', {
+        ...{ T: steps, B: size, Bp, n, src: src * 4, srcStride, dst: dst * 4, dstStride },
+        ...{ reverse: reverse ? 1 : 0, accumulate: accumulate ? 1 : 0 },
+      });
+    const multiply = (a: number, b: number, out: number, n: number) =>
+      call(kernel, 'multiply', { a: a * 4, b: b * 4, out: out * 4, n });
     // xorshift32 seeded from dropoutSeed: a mask costs one cheap draw per value.
-    let state = Math.floor(createRng(options.dropoutSeed)() * 2 ** 32) | 0 || 1;
+    let state = Math.floor(createRng(options.dropoutSeed)() * 2 ** 32) >>> 0 || 1;
     const keepScale = rate > 0 ? 1 / (1 - rate) : 1;
-    const threshold = rate * 2 ** 32;
+    // Draws below rate · 2^32 drop (for integer draws: below its ceiling).
+    const threshold = Math.min(Math.ceil(rate * 2 ** 32), 2 ** 32 - 1);
     const dropMask = (to: number, n: number) => {
-      for (let i = 0; i < n; i++) {
-        state ^= state << 13;
-        state ^= state >>> 17;
-        state ^= state << 5;
-        heap[to + i] = state >>> 0 < threshold ? 0 : keepScale;
-      }
+      const args = { dst: to * 4, n, state, threshold, scale: keepScale };
+      state = call(kernel, 'dropoutMask', args) >>> 0;
     };
 
     // Masks in processing order: [t, row] (input order) and reversed in time (backward LSTMs).
@@ -374,18 +368,14 @@ export class FusedTrainer {
         const buf = buffers(l, k);
         const backwards = k === 1;
         // The layer's input, time-reversed for the backward direction.
-        for (let t = 0; t < T; t++) {
-          const source = backwards ? T - 1 - t : t;
-          for (let b = 0; b < size; b++) {
-            const to = buf.x + (t * Bp + b) * cell.D;
-            if (l === 0) {
-              const row = this.slots[0]!.offset + ids[b * T + source]! * E;
-              heap.copyWithin(to, row, row + e);
-            } else {
-              const from = at[`y${l - 1}`]! + (source * Bp + b) * F;
-              heap.copyWithin(to, from, from + cell.d);
-            }
-          }
+        const reverse = { reverse: backwards };
+        if (l === 0) {
+          call(kernel, 'gatherEmbeddings', {
+            ...{ T, B: size, Bp, ids: at.ids! * 4, table: this.slots[0]!.offset * 4, E, e },
+            ...{ dst: buf.x * 4, D: cell.D, reverse: backwards ? 1 : 0 },
+          });
+        } else {
+          copy(T, cell.d, [at[`y${l - 1}`]!, F], [buf.x, cell.D], reverse);
         }
         const w = cell.w * 4;
         parallel(
@@ -398,21 +388,14 @@ export class FusedTrainer {
           Bp,
           4,
         );
-        // Outputs in input order, this direction's features of y.
-        const y = at[`y${l}`]!;
-        for (let t = 0; t < T; t++) {
-          const step = backwards ? T - t : t + 1;
-          for (let b = 0; b < size; b++) {
-            const from = buf.hs + (step * Bp + b) * H;
-            heap.copyWithin(y + (t * Bp + b) * F + k * h, from, from + h);
-          }
-        }
+        // Outputs (hs after the initial state) in input order, this direction's features of y.
+        copy(T, h, [buf.hs + Bp * H, H], [at[`y${l}`]! + k * h, F], reverse);
       }
       if (l < L - 1 && rate > 0) {
         const y = at[`y${l}`]!;
         const keep = at[`keep${l}`]!;
         dropMask(keep, T * Bp * F);
-        for (let i = 0; i < T * Bp * F; i++) heap[y + i]! *= heap[keep + i]!;
+        multiply(y, keep, y, T * Bp * F);
       }
     }
 
@@ -441,17 +424,16 @@ export class FusedTrainer {
       }
     } else {
       for (let k = 0; k < dirs; k++) {
-        const buf = buffers(L - 1, k);
-        for (let b = 0; b < size; b++) {
-          const from = buf.hs + (T * Bp + b) * H;
-          heap.copyWithin(pooled + b * headFeatures + k * h, from, from + h);
-        }
+        const { hs } = buffers(L - 1, k);
+        copy(1, h, [hs + T * Bp * H, H], [pooled + k * h, headFeatures]);
       }
     }
     const featKeep = at.featKeep!;
-    if (rate > 0) dropMask(featKeep, size * headFeatures);
-    for (let i = 0; i < size * headFeatures; i++) {
-      heap[feat + i] = rate > 0 ? heap[pooled + i]! * heap[featKeep + i]! : heap[pooled + i]!;
+    if (rate > 0) {
+      dropMask(featKeep, size * headFeatures);
+      multiply(pooled, featKeep, feat, size * headFeatures);
+    } else {
+      heap.copyWithin(feat, pooled, pooled + size * headFeatures);
     }
 
     // Dense, probabilities, cross-entropy (mean over the batch) and its gradient at the logits.
@@ -513,9 +495,7 @@ export class FusedTrainer {
         }
       }
     }
-    if (rate > 0) {
-      for (let i = 0; i < size * headFeatures; i++) heap[dFeat + i]! *= heap[featKeep + i]!;
-    }
+    if (rate > 0) multiply(dFeat, featKeep, dFeat, size * headFeatures);
     // The head's gradient into the last layer's outputs (pool) or final states (last step).
     const dyLast = at[`dy${L - 1}`]!;
     if (pool) {
@@ -541,23 +521,13 @@ export class FusedTrainer {
         const buf = buffers(l, k);
         const backwards = k === 1;
         const sequences = sequencesOf(l);
-        if (sequences) {
-          for (let t = 0; t < T; t++) {
-            const step = backwards ? T - 1 - t : t;
-            for (let b = 0; b < size; b++) {
-              const from = dy + (t * Bp + b) * F + k * h;
-              heap.copyWithin(buf.dOut + (step * Bp + b) * H, from, from + h);
-            }
-          }
-        } else {
-          for (let b = 0; b < size; b++) {
-            const from = dFeat + b * headFeatures + k * h;
-            heap.copyWithin(buf.dh + b * H, from, from + h);
-          }
-        }
+        if (sequences) copy(T, h, [dy + k * h, F], [buf.dOut, H], { reverse: backwards });
+        else copy(1, h, [dFeat + k * h, headFeatures], [buf.dh, H]);
         const w = cell.w;
-        transposeInto(heap, w + (cell.D + 1) * G, H, G, buf.ut);
-        transposeInto(heap, w, cell.D, G, buf.wt);
+        const transpose = (from: number, rows: number, to: number) =>
+          call(kernel, 'transpose', { src: from * 4, rows, cols: G, dst: to * 4 });
+        transpose(w + (cell.D + 1) * G, H, buf.ut);
+        transpose(w, cell.D, buf.wt);
         const mask = (backwards ? at.maskRev! : at.mask!) * 4;
         parallel(
           'backward',
@@ -570,15 +540,11 @@ export class FusedTrainer {
           4,
         );
         const gw = grads + w;
-        const rows = call(kernelInUse(), 'gatherSteps', {
-          ...{ T, B: Bp, D: cell.D, H, x: buf.x * 4, hs: buf.hs * 4, mask, dz: buf.dz * 4 },
-          ...{ xt: buf.xt * 4, ht: buf.ht * 4, dzc: buf.dzc * 4, db: (gw + cell.D * G) * 4 },
-        });
         parallel(
           'weightGradsColumns',
           {
-            ...{ n: rows, D: cell.D, H, xt: buf.xt * 4, ht: buf.ht * 4, dzc: buf.dzc * 4 },
-            ...{ dw: gw * 4, du: (gw + (cell.D + 1) * G) * 4 },
+            ...{ n: T * Bp, D: cell.D, H, x: buf.x * 4, hs: buf.hs * 4, dz: buf.dz * 4 },
+            ...{ dw: gw * 4, du: (gw + (cell.D + 1) * G) * 4, db: (gw + cell.D * G) * 4 },
           },
           G,
           32,
@@ -587,34 +553,26 @@ export class FusedTrainer {
       // The input's gradient in input order, both directions summed.
       const below = l > 0 ? at[`dy${l - 1}`]! : -1;
       for (let k = 0; k < dirs; k++) {
-        const cell = this.layers[l]![k]!;
-        const buf = buffers(l, k);
-        for (let t = 0; t < T; t++) {
-          const step = k === 1 ? T - 1 - t : t;
-          for (let b = 0; b < size; b++) {
-            const from = buf.dx + (step * Bp + b) * cell.D;
-            if (l > 0) {
-              const to = below + (t * Bp + b) * F;
-              for (let f = 0; f < cell.d; f++) heap[to + f]! += heap[from + f]!;
-            } else if (this.trainEmbedding) {
-              const id = ids[b * T + t]!;
-              if (id === 0) continue;
-              const to = grads + id * E;
-              for (let f = 0; f < e; f++) heap[to + f]! += heap[from + f]!;
-            }
-          }
+        const { d, D } = this.layers[l]![k]!;
+        const { dx } = buffers(l, k);
+        if (l > 0) {
+          copy(T, d, [dx, D], [below, F], { reverse: k === 1, accumulate: true });
+        } else if (this.trainEmbedding) {
+          call(kernel, 'scatterEmbeddings', {
+            ...{ T, B: size, Bp, ids: at.ids! * 4, src: dx * 4, D, e },
+            ...{ grads: (grads + this.slots[0]!.offset) * 4, E, reverse: k },
+          });
         }
       }
       if (l > 0 && rate > 0) {
         const keep = at[`keep${l - 1}`]!;
-        for (let i = 0; i < T * Bp * F; i++) heap[below + i]! *= heap[keep + i]!;
+        multiply(below, keep, below, T * Bp * F);
       }
     }
 
     // Clipping by global norm, weight decay, Adam over the trainable part of the areas.
     const from = this.trainEmbedding ? 0 : this.slots[1]!.offset;
     const n = this.area - from;
-    const kernel = kernelInUse();
     const sumSquares = call(kernel, 'sumSquares', { x: (grads + from) * 4, n });
     const norm = Math.sqrt(sumSquares);
     const clip = options.clipNorm;
@@ -647,13 +605,5 @@ export class FusedTrainer {
 
   private check(): void {
     if (this.disposed) throw new Error('FusedTrainer: used after dispose()');
-  }
-}
-
-/** [rows, cols] at `from` -> [cols, rows] at `to` (same heap). */
-function transposeInto(heap: Float32Array, from: number, rows: number, cols: number, to: number) {
-  for (let r = 0; r < rows; r++) {
-    const row = from + r * cols;
-    for (let c = 0; c < cols; c++) heap[to + c * rows + r] = heap[row + c]!;
   }
 }

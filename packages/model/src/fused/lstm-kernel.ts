@@ -12,7 +12,7 @@ import { lstmWasmBase64 } from './lstm-wasm';
  * The kernel's exports and their parameters, in the order of assembly/lstm.ts: dimensions
  * (T steps, B rows, D features, H units, all padded), byte offsets into the memory, and for
  * the functions threads share, the range last (rows r0..r1, columns c0..c1). Calls name every
- * argument (`call('gatherSteps', { T, B, ... })`); the order lives only here, and every
+ * argument (`call(kernel, 'copySteps', { T, B, ... })`); the order lives only here, and every
  * instance is checked against it (`checkedKernel`).
  */
 const signatures = {
@@ -51,11 +51,27 @@ const signatures = {
     'r0',
     'r1',
   ],
-  gatherSteps: ['T', 'B', 'D', 'H', 'x', 'hs', 'mask', 'dz', 'xt', 'ht', 'dzc', 'db'],
-  weightGradsColumns: ['n', 'D', 'H', 'xt', 'ht', 'dzc', 'dw', 'du', 'c0', 'c1'],
+  weightGradsColumns: ['n', 'D', 'H', 'x', 'hs', 'dz', 'dw', 'du', 'db', 'c0', 'c1'],
   tanhArray: ['src', 'dst', 'n'],
   sumSquares: ['x', 'n'],
   adam: ['p', 'g', 'm', 'v', 'n', 'scale', 'b1', 'b2', 'correction1', 'correction2', 'lr', 'eps'],
+  copySteps: [
+    'T',
+    'B',
+    'Bp',
+    'n',
+    'src',
+    'srcStride',
+    'dst',
+    'dstStride',
+    'reverse',
+    'accumulate',
+  ],
+  gatherEmbeddings: ['T', 'B', 'Bp', 'ids', 'table', 'E', 'e', 'dst', 'D', 'reverse'],
+  scatterEmbeddings: ['T', 'B', 'Bp', 'ids', 'src', 'D', 'e', 'grads', 'E', 'reverse'],
+  dropoutMask: ['dst', 'n', 'state', 'threshold', 'scale'],
+  multiply: ['a', 'b', 'out', 'n'],
+  transpose: ['src', 'rows', 'cols', 'dst'],
 } as const;
 
 export type KernelFunction = keyof typeof signatures;
@@ -462,9 +478,6 @@ export function lstmBackward(
   const { shape } = tape;
   const { T, B, D, H } = padded(shape);
   const { features: d, units: h } = shape;
-  // Real (unmasked) rows: the weight gradients gather those only.
-  let n = 0;
-  for (const m of tape.mask) n += m;
   const { at, heap } = layout(
     {
       x: T * B * D,
@@ -479,15 +492,12 @@ export function lstmBackward(
       dx: T * B * D,
       dh: B * H,
       dc: B * H,
-      xt: D * n,
-      ht: H * n,
-      dzc: n * 4 * H,
       dw: D * 4 * H,
       du: H * 4 * H,
       db: 4 * H,
     },
-    // The tape is copied in whole; backward writes all of dz, gatherSteps all of xt, ht, dzc.
-    ['x', 'acts', 'cs', 'hs', 'mask', 'dz', 'xt', 'ht', 'dzc'],
+    // The tape is copied in whole; backward writes all of dz.
+    ['x', 'acts', 'cs', 'hs', 'mask', 'dz'],
   );
   heap.set(tape.x, at.x);
   heap.set(tape.acts, at.acts);
@@ -502,24 +512,26 @@ export function lstmBackward(
     packSequence(dOutput, { ...shape, steps: 1 }, h, H, heap, at.dh, false);
   }
   const bytes = (name: keyof typeof at) => at[name] * 4;
-  const [acts, cs, mask, dz, xt, ht, dzc] = (
-    ['acts', 'cs', 'mask', 'dz', 'xt', 'ht', 'dzc'] as const
-  ).map(bytes) as [number, number, number, number, number, number, number];
+  const dz = bytes('dz');
   parallel(
     'backward',
     {
-      ...{ T, B, D, H, acts, cs, mask, dz },
+      ...{ T, B, D, H, acts: bytes('acts'), cs: bytes('cs'), mask: bytes('mask'), dz },
       ...{ ut: bytes('ut'), wt: bytes('wt'), dOut: sequences ? bytes('dOut') : 0 },
       ...{ dx: bytes('dx'), dh: bytes('dh'), dc: bytes('dc') },
     },
     B,
     4,
   );
-  const rows = call(wasm(), 'gatherSteps', {
-    ...{ T, B, D, H, x: bytes('x'), hs: bytes('hs'), mask, dz, xt, ht, dzc, db: bytes('db') },
-  });
-  const [dw, du] = [bytes('dw'), bytes('du')];
-  parallel('weightGradsColumns', { n: rows, D, H, xt, ht, dzc, dw, du }, 4 * H, 32);
+  parallel(
+    'weightGradsColumns',
+    {
+      ...{ n: T * B, D, H, x: bytes('x'), hs: bytes('hs'), dz },
+      ...{ dw: bytes('dw'), du: bytes('du'), db: bytes('db') },
+    },
+    4 * H,
+    32,
+  );
   return {
     dx: unpackSequence(heap, at.dx, shape, d, D, shape.backwards),
     kernel: unpackGates(heap, at.dw, d, h, H),
