@@ -4,17 +4,16 @@ import { lossDefaults } from '../config';
 import { decisionDefaults } from '../decision';
 import type { ModelConfig } from '../model-config';
 import type { FusedAdam } from './fused-adam';
+import { copySteps, FusedNetwork, type Slot } from './fused-network';
 import {
   call,
   kernelInUse,
   kernelMemoryReserved,
   layout,
-  packGates,
   parallel,
   releaseKernelMemory,
   reserveKernelMemory,
   roundUp,
-  unpackGates,
 } from './lstm-kernel';
 
 const EPSILON = lossDefaults.probabilityEpsilon;
@@ -46,42 +45,6 @@ export interface FusedStepResult {
   gradientNorm: number;
 }
 
-/** One LSTM direction's weights: float offsets of its packed blocks within an area. */
-interface Cell {
-  /** W [D, 4H] | bias [4H] | U [H, 4H], back to back (the kernel's packed layout). */
-  w: number;
-  d: number;
-  h: number;
-  D: number;
-  H: number;
-}
-
-/** One model weight: where it lives in an area and how it converts from tfjs's layout. */
-interface Slot {
-  variable: tf.Variable;
-  offset: number;
-  pack(data: Float32Array, heap: Float32Array, to: number): void;
-  unpack(heap: Float32Array, from: number): Float32Array;
-}
-
-/** The per-layer buffers of one step (float offsets into the kernel's memory). */
-interface DirectionBuffers {
-  x: number;
-  acts: number;
-  cs: number;
-  hs: number;
-  dz: number;
-  dx: number;
-  dh: number;
-  dc: number;
-  dOut: number;
-  ut: number;
-  wt: number;
-  xt: number;
-  ht: number;
-  dzc: number;
-}
-
 /**
  * A whole training step of a `createModel` model in the fused kernel: embedding gather, every
  * LSTM layer and direction forward and back, dropout, the pooling or last-step head, the dense
@@ -106,18 +69,10 @@ export class FusedTrainer {
   }
 
   private static fits(config: ModelConfig): boolean {
-    return (
-      (config.kernel ?? 'fused') === 'fused' &&
-      config.recurrentDropout === 0 &&
-      (config.arch === 'lstm' || config.mergeMode === 'concat')
-    );
+    return FusedNetwork.fits(config) && config.recurrentDropout === 0;
   }
 
-  private readonly directions: number;
-  private readonly embedding: { vocab: number; e: number; E: number; variable: tf.Variable };
-  private readonly layers: Cell[][] = [];
-  private readonly dense: { kernel: number; bias: number; features: number; units: number };
-  private readonly slots: Slot[] = [];
+  private readonly network: FusedNetwork;
   /** Floats per area; the areas are params | grads | m | v, from float 0. */
   private readonly area: number;
   private readonly beta1: number;
@@ -137,75 +92,8 @@ export class FusedTrainer {
       throw new Error('FusedTrainer: this model configuration trains with the tfjs step');
     }
     ({ beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon } = optimizer.settings);
-    this.directions = config.arch === 'bilstm' ? 2 : 1;
-    let offset = 0;
-    const take = (floats: number) => {
-      const at = offset;
-      offset += roundUp(floats, 8);
-      return at;
-    };
-    const variables = (name: string) =>
-      model.getLayer(name).weights.map((w) => w.read() as tf.Variable);
-
-    const [table] = variables('embedding');
-    const [vocab, e] = table!.shape as [number, number];
-    const E = roundUp(e, 8);
-    this.embedding = { vocab, e, E, variable: table! };
-    const tableAt = take(vocab * E);
-    this.slots.push({
-      variable: table!,
-      offset: tableAt,
-      pack: (data, heap, to) => {
-        for (let r = 0; r < vocab; r++) heap.set(data.subarray(r * e, (r + 1) * e), to + r * E);
-      },
-      unpack: (heap, from) => {
-        const out = new Float32Array(vocab * e);
-        for (let r = 0; r < vocab; r++)
-          out.set(heap.subarray(from + r * E, from + r * E + e), r * e);
-        return out;
-      },
-    });
-
-    const h = config.hiddenSize;
-    const H = roundUp(h, 8);
-    let d = e;
-    for (let i = 1; i <= config.layers; i++) {
-      const weights = variables(this.directions === 2 ? `bilstm_${i}` : `lstm_${i}`);
-      const cells: Cell[] = [];
-      for (let k = 0; k < this.directions; k++) {
-        const D = roundUp(d, 8);
-        const w = take((D + 1 + H) * 4 * H);
-        const cell = { w, d, h, D, H };
-        cells.push(cell);
-        // tfjs's order per direction: kernel [d, 4h], recurrent kernel [h, 4h], bias [4h].
-        const [kernel, recurrent, bias] = weights.slice(3 * k, 3 * k + 3);
-        const gates = (variable: tf.Variable, rows: number, at: number): Slot => ({
-          variable,
-          offset: at,
-          pack: (data, heap, to) => packGates(data, rows, h, H, heap, to),
-          unpack: (heap, from) => unpackGates(heap, from, rows, h, H),
-        });
-        this.slots.push(
-          gates(kernel!, d, w),
-          gates(recurrent!, h, w + (D + 1) * 4 * H),
-          gates(bias!, 1, w + D * 4 * H),
-        );
-      }
-      this.layers.push(cells);
-      d = this.directions * h;
-    }
-
-    const [kernel, bias] = variables('output');
-    const [features, units] = kernel!.shape as [number, number];
-    const plain = (variable: tf.Variable, at: number): Slot => ({
-      variable,
-      offset: at,
-      pack: (data, heap, to) => heap.set(data, to),
-      unpack: (heap, from) => heap.slice(from, from + variable.size),
-    });
-    this.dense = { kernel: take(features * units), bias: take(units), features, units };
-    this.slots.push(plain(kernel!, this.dense.kernel), plain(bias!, this.dense.bias));
-    this.area = roundUp(offset, 16);
+    this.network = new FusedNetwork(model, config);
+    this.area = this.network.area;
     reserveKernelMemory(this, 4 * this.area);
   }
 
@@ -219,9 +107,7 @@ export class FusedTrainer {
     const { heap } = layout({});
     this.trainEmbedding = this.model.getLayer('embedding').trainable;
     heap.fill(0, 0, 4 * this.area);
-    for (const slot of this.slots) {
-      slot.pack(slot.variable.dataSync() as Float32Array, heap, slot.offset);
-    }
+    this.network.pack(heap, 0);
     const state = optimizer.state(this.trainable().map((s) => s.variable));
     this.trainable().forEach((slot, i) => {
       slot.pack(state.m[i]!, heap, 2 * this.area + slot.offset);
@@ -235,11 +121,12 @@ export class FusedTrainer {
   store(optimizer: FusedAdam): void {
     this.check();
     const { heap } = layout({});
-    const values = this.slots.map((slot) => slot.unpack(heap, slot.offset));
+    const { slots } = this.network;
+    const values = slots.map((slot) => slot.unpack(heap, slot.offset));
     const trainable = this.trainable();
     const m = trainable.map((slot) => slot.unpack(heap, 2 * this.area + slot.offset));
     const v = trainable.map((slot) => slot.unpack(heap, 3 * this.area + slot.offset));
-    this.slots.forEach((slot, i) => {
+    slots.forEach((slot, i) => {
       tf.tidy(() => slot.variable.assign(tf.tensor(values[i]!, slot.variable.shape)));
     });
     optimizer.setState(
@@ -256,90 +143,74 @@ export class FusedTrainer {
 
   step(batch: FusedBatch, options: FusedStepOptions): FusedStepResult {
     this.check();
-    const { size, columns: T } = batch;
+    const { network } = this;
+    const { size, columns: T, ids } = batch;
     const Bp = roundUp(size, 4);
-    const dirs = this.directions;
+    const dirs = network.directions;
     const h = this.config.hiddenSize;
     const H = roundUp(h, 8);
     const G = 4 * H;
-    const pool = this.config.head === 'pool';
+    const pool = network.pool;
     const rate = this.config.dropout;
-    const L = this.layers.length;
-    const { vocab, e, E } = this.embedding;
-    const ids = batch.ids;
+    const L = network.layers.length;
+    const { vocab, e, E } = network.embedding;
     for (let i = 0; i < size * T; i++) {
       const id = ids[i]!;
       if (id < 0 || id >= vocab) {
         throw new RangeError(`token id ${id} is outside the vocabulary (0..${vocab - 1})`);
       }
     }
-    // Whether layer l passes every step's output on (else only its final state reaches the head).
-    const sequencesOf = (l: number) => l < L - 1 || pool;
 
-    const F = dirs * h;
-    const headFeatures = this.dense.features;
-    const units = this.dense.units;
+    const F = network.features;
+    const headFeatures = network.dense.features;
+    const units = network.dense.units;
     const sizes: Record<string, number> = {
-      ids: size * T,
-      mask: T * Bp,
-      maskRev: T * Bp,
-      pooled: size * headFeatures,
+      ...network.forwardSizes(size, T, true),
       feat: size * headFeatures,
       featKeep: size * headFeatures,
       dFeat: size * headFeatures,
       dLogits: size * units,
     };
     for (let l = 0; l < L; l++) {
-      sizes[`y${l}`] = T * Bp * F;
       sizes[`dy${l}`] = T * Bp * F;
       if (l < L - 1) sizes[`keep${l}`] = T * Bp * F;
-      for (let k = 0; k < dirs; k++) {
-        const { D } = this.layers[l]![k]!;
+      network.layers[l]!.forEach(({ D }, k) => {
         const p = `${l}.${k}.`;
         Object.assign(sizes, {
-          [`${p}x`]: T * Bp * D,
-          [`${p}acts`]: T * Bp * G,
-          [`${p}cs`]: (T + 1) * Bp * H,
-          [`${p}hs`]: (T + 1) * Bp * H,
           [`${p}dz`]: T * Bp * G,
           [`${p}dx`]: T * Bp * D,
           [`${p}dh`]: Bp * H,
           [`${p}dc`]: Bp * H,
-          [`${p}dOut`]: sequencesOf(l) ? T * Bp * H : 0,
+          [`${p}dOut`]: network.sequencesOf(l) ? T * Bp * H : 0,
           [`${p}ut`]: G * H,
           [`${p}wt`]: G * D,
         });
-      }
+      });
     }
     // Buffers the step or the kernel writes whole need no zeroing (most of the bytes).
-    const overwritten = [
-      'ids',
-      'feat',
-      'featKeep',
-      'dLogits',
-      ...Object.keys(sizes).filter((name) => /^keep|\.(acts|dz|ut|wt)$/.test(name)),
-    ];
+    const overwritten = Object.keys(sizes).filter(
+      (name) =>
+        FusedNetwork.forwardOverwritten.test(name) ||
+        /^(feat|featKeep|dLogits|keep\d+)$|\.(dz|ut|wt)$/.test(name),
+    );
     const { at, heap } = layout(sizes, overwritten);
-    const buffers = (l: number, k: number): DirectionBuffers => {
-      const p = `${l}.${k}.`;
-      const names = ['x', 'acts', 'cs', 'hs', 'dz', 'dx', 'dh', 'dc', 'dOut', 'ut', 'wt'];
-      return Object.fromEntries(names.map((n) => [n, at[p + n]!])) as unknown as DirectionBuffers;
-    };
     const grads = this.area;
     const kernel = kernelInUse();
-    new Int32Array(heap.buffer, at.ids! * 4, size * T).set(ids.subarray(0, size * T));
-    /** copySteps with float offsets: n floats of rows b < size of every step (`steps` of them). */
     const copy = (
       steps: number,
       n: number,
-      [src, srcStride]: [number, number],
-      [dst, dstStride]: [number, number],
-      { reverse = false, accumulate = false } = {},
-    ) =>
-      call(kernel, 'copySteps', {
-        ...{ T: steps, B: size, Bp, n, src: src * 4, srcStride, dst: dst * 4, dstStride },
-        ...{ reverse: reverse ? 1 : 0, accumulate: accumulate ? 1 : 0 },
-      });
+      src: [number, number],
+      dst: [number, number],
+      options?: { reverse?: boolean; accumulate?: boolean },
+    ) => copySteps(kernel, size, steps, n, src, dst, options);
+    const buffers = (l: number, k: number) => {
+      const p = `${l}.${k}.`;
+      const names = ['x', 'acts', 'cs', 'hs', 'dz', 'dx', 'dh', 'dc', 'dOut', 'ut', 'wt'] as const;
+      return Object.fromEntries(names.map((n) => [n, at[p + n]!])) as Record<
+        (typeof names)[number],
+        number
+      >;
+    };
     const multiply = (a: number, b: number, out: number, n: number) =>
       call(kernel, 'multiply', { a: a * 4, b: b * 4, out: out * 4, n });
     // xorshift32 seeded from dropoutSeed: a mask costs one cheap draw per value.
@@ -352,82 +223,18 @@ export class FusedTrainer {
       state = call(kernel, 'dropoutMask', args) >>> 0;
     };
 
-    // Masks in processing order: [t, row] (input order) and reversed in time (backward LSTMs).
-    for (let b = 0; b < size; b++) {
-      for (let t = 0; t < T; t++) {
-        const m = ids[b * T + t] !== 0 ? 1 : 0;
-        heap[at.mask! + t * Bp + b] = m;
-        heap[at.maskRev! + (T - 1 - t) * Bp + b] = m;
-      }
-    }
-
-    // Forward.
-    for (let l = 0; l < L; l++) {
-      for (let k = 0; k < dirs; k++) {
-        const cell = this.layers[l]![k]!;
-        const buf = buffers(l, k);
-        const backwards = k === 1;
-        // The layer's input, time-reversed for the backward direction.
-        const reverse = { reverse: backwards };
-        if (l === 0) {
-          call(kernel, 'gatherEmbeddings', {
-            ...{ T, B: size, Bp, ids: at.ids! * 4, table: this.slots[0]!.offset * 4, E, e },
-            ...{ dst: buf.x * 4, D: cell.D, reverse: backwards ? 1 : 0 },
-          });
-        } else {
-          copy(T, cell.d, [at[`y${l - 1}`]!, F], [buf.x, cell.D], reverse);
-        }
-        const w = cell.w * 4;
-        parallel(
-          'forward',
-          {
-            ...{ T, B: Bp, D: cell.D, H, x: buf.x * 4, w, bias: w + cell.D * G * 4 },
-            ...{ u: w + (cell.D + 1) * G * 4, acts: buf.acts * 4, cs: buf.cs * 4 },
-            ...{ hs: buf.hs * 4, mask: (backwards ? at.maskRev! : at.mask!) * 4, tape: 1 },
-          },
-          Bp,
-          4,
-        );
-        // Outputs (hs after the initial state) in input order, this direction's features of y.
-        copy(T, h, [buf.hs + Bp * H, H], [at[`y${l}`]! + k * h, F], reverse);
-      }
-      if (l < L - 1 && rate > 0) {
-        const y = at[`y${l}`]!;
+    const counts = network.forward({
+      ...{ kernel, heap, at, base: 0, ids, size, columns: T, tape: true },
+      dropout: (l, y, n) => {
+        if (rate === 0) return;
         const keep = at[`keep${l}`]!;
-        dropMask(keep, T * Bp * F);
-        multiply(y, keep, y, T * Bp * F);
-      }
-    }
-
-    // Head: the last step of every direction, or masked average | max over the real steps.
+        dropMask(keep, n);
+        multiply(y, keep, y, n);
+      },
+    });
     const yLast = at[`y${L - 1}`]!;
     const pooled = at.pooled!;
     const feat = at.feat!;
-    const counts = new Int32Array(size);
-    if (pool) {
-      for (let b = 0; b < size; b++) {
-        for (let t = 0; t < T; t++) counts[b]! += heap[at.mask! + t * Bp + b]!;
-        if (counts[b] === 0) continue;
-        const row = pooled + b * headFeatures;
-        for (let f = 0; f < F; f++) {
-          let sum = 0;
-          let max = -Infinity;
-          for (let t = 0; t < T; t++) {
-            if (heap[at.mask! + t * Bp + b] === 0) continue;
-            const v = heap[yLast + (t * Bp + b) * F + f]!;
-            sum += v;
-            if (v > max) max = v;
-          }
-          heap[row + f] = sum / counts[b]!;
-          heap[row + F + f] = max;
-        }
-      }
-    } else {
-      for (let k = 0; k < dirs; k++) {
-        const { hs } = buffers(L - 1, k);
-        copy(1, h, [hs + T * Bp * H, H], [pooled + k * h, headFeatures]);
-      }
-    }
     const featKeep = at.featKeep!;
     if (rate > 0) {
       dropMask(featKeep, size * headFeatures);
@@ -438,19 +245,14 @@ export class FusedTrainer {
 
     // Dense, probabilities, cross-entropy (mean over the batch) and its gradient at the logits.
     const binary = units === 1;
-    const K = this.dense.kernel;
+    const K = network.dense.kernel;
     const dLogits = at.dLogits!;
     const logits = new Float64Array(units);
     const probabilities = new Float64Array(units);
     let lossSum = 0;
     let correct = 0;
     for (let b = 0; b < size; b++) {
-      const row = feat + b * headFeatures;
-      for (let j = 0; j < units; j++) {
-        let z = heap[this.dense.bias + j]!;
-        for (let f = 0; f < headFeatures; f++) z += heap[row + f]! * heap[K + f * units + j]!;
-        logits[j] = z;
-      }
+      network.logits(heap, 0, feat + b * headFeatures, logits);
       const label = batch.labels[b]!;
       const factor = (batch.weights?.[b] ?? 1) / size;
       if (binary) {
@@ -488,7 +290,7 @@ export class FusedTrainer {
       const row = feat + b * headFeatures;
       for (let j = 0; j < units; j++) {
         const dz = heap[dLogits + b * units + j]!;
-        heap[grads + this.dense.bias + j]! += dz;
+        heap[grads + network.dense.bias + j]! += dz;
         for (let f = 0; f < headFeatures; f++) {
           heap[grads + K + f * units + j]! += heap[row + f]! * dz;
           heap[dFeat + b * headFeatures + f]! += dz * heap[K + f * units + j]!;
@@ -517,10 +319,10 @@ export class FusedTrainer {
     for (let l = L - 1; l >= 0; l--) {
       const dy = at[`dy${l}`]!;
       for (let k = 0; k < dirs; k++) {
-        const cell = this.layers[l]![k]!;
+        const cell = network.layers[l]![k]!;
         const buf = buffers(l, k);
         const backwards = k === 1;
-        const sequences = sequencesOf(l);
+        const sequences = network.sequencesOf(l);
         if (sequences) copy(T, h, [dy + k * h, F], [buf.dOut, H], { reverse: backwards });
         else copy(1, h, [dFeat + k * h, headFeatures], [buf.dh, H]);
         const w = cell.w;
@@ -553,14 +355,14 @@ export class FusedTrainer {
       // The input's gradient in input order, both directions summed.
       const below = l > 0 ? at[`dy${l - 1}`]! : -1;
       for (let k = 0; k < dirs; k++) {
-        const { d, D } = this.layers[l]![k]!;
+        const { d, D } = network.layers[l]![k]!;
         const { dx } = buffers(l, k);
         if (l > 0) {
           copy(T, d, [dx, D], [below, F], { reverse: k === 1, accumulate: true });
         } else if (this.trainEmbedding) {
           call(kernel, 'scatterEmbeddings', {
             ...{ T, B: size, Bp, ids: at.ids! * 4, src: dx * 4, D, e },
-            ...{ grads: (grads + this.slots[0]!.offset) * 4, E, reverse: k },
+            ...{ grads: (grads + network.slots[0]!.offset) * 4, E, reverse: k },
           });
         }
       }
@@ -571,7 +373,7 @@ export class FusedTrainer {
     }
 
     // Clipping by global norm, weight decay, Adam over the trainable part of the areas.
-    const from = this.trainEmbedding ? 0 : this.slots[1]!.offset;
+    const from = this.trainEmbedding ? 0 : this.network.slots[1]!.offset;
     const n = this.area - from;
     const sumSquares = call(kernel, 'sumSquares', { x: (grads + from) * 4, n });
     const norm = Math.sqrt(sumSquares);
@@ -600,7 +402,8 @@ export class FusedTrainer {
 
   /** The slots Adam updates: all, or all but the embedding while it is frozen. */
   private trainable(): Slot[] {
-    return this.trainEmbedding ? this.slots : this.slots.slice(1);
+    const { slots } = this.network;
+    return this.trainEmbedding ? slots : slots.slice(1);
   }
 
   private check(): void {
