@@ -2,6 +2,7 @@ import { type EncodedBatch, LstmkitError } from '@lstmkit/preprocess';
 import { type Bundle, loadBundle } from './bundle';
 import { inferenceDefaults } from './config';
 import { decideClass, decisionDefaults } from './decision';
+import { FusedPredictor } from './fused/fused-predictor';
 import { checkBatchSize, predictProbabilities } from './predict-probabilities';
 
 export interface Prediction {
@@ -30,6 +31,8 @@ export class Classifier {
    * stored threshold, else 0.5).
    */
   readonly threshold: number;
+  /** The model's whole forward pass in the fused kernel, where its configuration runs there. */
+  private readonly predictor: FusedPredictor | undefined;
   private disposed = false;
 
   static async load(dir: string): Promise<Classifier> {
@@ -39,6 +42,10 @@ export class Classifier {
   constructor(bundle: Bundle) {
     this.bundle = bundle;
     this.threshold = bundle.threshold ?? decisionDefaults.binaryThreshold;
+    const { model, modelConfig } = bundle;
+    this.predictor = FusedPredictor.supports(modelConfig)
+      ? new FusedPredictor(model, modelConfig)
+      : undefined;
   }
 
   predict(texts: readonly string[], options: PredictOptions = {}): Prediction[] {
@@ -52,7 +59,7 @@ export class Classifier {
     if (texts.length === 0) return [];
     const { model, pipeline } = this.bundle;
     const encoded = pipeline.encodeBatch(texts);
-    const probabilities = predictProbabilities(model, encoded, {
+    const probabilities = predictProbabilities(this.predictor ?? model, encoded, {
       padId: pipeline.vocabulary.padId,
       batchSize,
     });

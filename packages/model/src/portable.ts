@@ -13,6 +13,7 @@ export { Classifier, type Prediction, type PredictOptions } from './classifier';
 export * from './config';
 export { createModel, lstmParameterCount } from './create-model';
 export { type AdamState, FusedAdam } from './fused/fused-adam';
+export { FusedPredictor } from './fused/fused-predictor';
 export {
   type FusedBatch,
   type FusedStepOptions,
