@@ -16,6 +16,8 @@ export declare const scatterEmbeddings: KernelFunction;
 export declare const dropoutMask: KernelFunction;
 export declare const multiply: KernelFunction;
 export declare const transpose: KernelFunction;
+export declare const poolForward: KernelFunction;
+export declare const poolBackward: KernelFunction;
 /** fn (0 forward, 1 backward, 2 weightGradsColumns) over 0..total in chunks, on every thread. */
 export declare function run(
   fn: number,

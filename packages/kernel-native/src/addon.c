@@ -326,6 +326,24 @@ static napi_value js_transpose(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+static napi_value js_pool_forward(napi_env env, napi_callback_info info) {
+  char *m;
+  size_t bytes;
+  int32_t a[7];
+  if (!read_args(env, info, 8, &m, &bytes, a, 7, NULL, 0)) return NULL;
+  kernel->pool_forward(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+  return undefined(env);
+}
+
+static napi_value js_pool_backward(napi_env env, napi_callback_info info) {
+  char *m;
+  size_t bytes;
+  int32_t a[9];
+  if (!read_args(env, info, 10, &m, &bytes, a, 9, NULL, 0)) return NULL;
+  kernel->pool_backward(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
+  return undefined(env);
+}
+
 /** run(fn, memory, total, chunk, ...args): fn 0 forward, 1 backward, 2 weightGradsColumns. */
 static napi_value js_run(napi_env env, napi_callback_info info) {
   napi_value argv[4 + MAX_ARGS];
@@ -384,6 +402,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"dropoutMask", js_dropout_mask},
       {"multiply", js_multiply},
       {"transpose", js_transpose},
+      {"poolForward", js_pool_forward},
+      {"poolBackward", js_pool_backward},
       {"run", js_run},
       {"setThreads", js_set_threads},
   };

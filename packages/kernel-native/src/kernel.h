@@ -25,6 +25,10 @@ struct lstm_kernel {
   uint32_t (*dropout_mask)(char *m, uint32_t dst, int32_t n, uint32_t state, uint32_t threshold, float scale);
   void (*multiply)(char *m, uint32_t a, uint32_t b, uint32_t out, int32_t n);
   void (*transpose)(char *m, uint32_t src, int32_t rows, int32_t cols, uint32_t dst);
+  void (*pool_forward)(char *m, int32_t T, int32_t B, int32_t Bp, int32_t F, uint32_t y, uint32_t mask,
+                       uint32_t pooled);
+  void (*pool_backward)(char *m, int32_t T, int32_t B, int32_t Bp, int32_t F, uint32_t y, uint32_t mask,
+                        uint32_t pooled, uint32_t dfeat, uint32_t dy);
 };
 
 extern const struct lstm_kernel lstm_kernel_avx2;

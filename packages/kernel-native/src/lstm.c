@@ -381,11 +381,66 @@ void NAME(transpose)(char *m, uint32_t src, int32_t rows, int32_t cols, uint32_t
   }
 }
 
+/**
+ * assembly/lstm.ts `poolForward`: pooled [B, 2F] = the average | max of y [T, Bp, F] over each
+ * row's real steps (sums in f64, as the JS it replaced); rows with none stay as they are.
+ */
+void NAME(pool_forward)(char *m, int32_t T, int32_t B, int32_t Bp, int32_t Fn, uint32_t y, uint32_t mask,
+                        uint32_t pooled) {
+  const float *Y = F(m, y), *M = F(m, mask);
+  enum { CHUNK = 256 };
+  for (int b = 0; b < B; b++) {
+    int count = 0;
+    for (int t = 0; t < T; t++) count += M[(size_t)t * Bp + b] != 0;
+    if (count == 0) continue;
+    float *avg = F(m, pooled) + (size_t)b * 2 * Fn, *max = avg + Fn;
+    for (int f0 = 0; f0 < Fn; f0 += CHUNK) {
+      const int n = Fn - f0 < CHUNK ? Fn - f0 : CHUNK;
+      double sum[CHUNK];
+      float best[CHUNK];
+      for (int i = 0; i < n; i++) sum[i] = 0, best[i] = -__builtin_inff();
+      for (int t = 0; t < T; t++) {
+        if (M[(size_t)t * Bp + b] == 0) continue;
+        const float *row = Y + ((size_t)t * Bp + b) * Fn + f0;
+        for (int i = 0; i < n; i++) {
+          sum[i] += row[i];
+          best[i] = row[i] > best[i] ? row[i] : best[i];
+        }
+      }
+      for (int i = 0; i < n; i++) avg[f0 + i] = (float)(sum[i] / count), max[f0 + i] = best[i];
+    }
+  }
+}
+
+/**
+ * assembly/lstm.ts `poolBackward`: dy [T, Bp, F] at each row's real steps = its share of the
+ * average's gradient, plus the max's where y is the maximum (dFeat [B, 2F], as pooled).
+ */
+void NAME(pool_backward)(char *m, int32_t T, int32_t B, int32_t Bp, int32_t Fn, uint32_t y, uint32_t mask,
+                         uint32_t pooled, uint32_t dfeat, uint32_t dy) {
+  const float *Y = F(m, y), *M = F(m, mask);
+  for (int b = 0; b < B; b++) {
+    int count = 0;
+    for (int t = 0; t < T; t++) count += M[(size_t)t * Bp + b] != 0;
+    if (count == 0) continue;
+    const float *dAvg = F(m, dfeat) + (size_t)b * 2 * Fn, *dMax = dAvg + Fn;
+    const float *max = F(m, pooled) + (size_t)b * 2 * Fn + Fn;
+    for (int t = 0; t < T; t++) {
+      if (M[(size_t)t * Bp + b] == 0) continue;
+      const float *row = Y + ((size_t)t * Bp + b) * Fn;
+      float *out = F(m, dy) + ((size_t)t * Bp + b) * Fn;
+      for (int f = 0; f < Fn; f++) {
+        out[f] = (float)((double)dAvg[f] / count + (row[f] == max[f] ? (double)dMax[f] : 0.0));
+      }
+    }
+  }
+}
+
 #define STR2(x) #x
 #define STR(x) STR2(x)
 const struct lstm_kernel CAT(lstm_kernel, LSTM_ISA) = {
     STR(LSTM_ISA),          NAME(forward),           NAME(backward),          NAME(weight_grads_columns),
     NAME(tanh_array),       NAME(sum_squares),       NAME(adam),              NAME(copy_steps),
     NAME(gather_embeddings), NAME(scatter_embeddings), NAME(dropout_mask),     NAME(multiply),
-    NAME(transpose),
+    NAME(transpose),        NAME(pool_forward),      NAME(pool_backward),
 };

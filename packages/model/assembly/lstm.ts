@@ -413,3 +413,60 @@ export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
     }
   }
 }
+
+/** Real steps of row b in mask [T, Bp]. */
+// @ts-ignore: decorator
+@inline function realSteps(mask: usize, T: i32, Bp: i32, b: i32): i32 {
+  let count = 0;
+  for (let t = 0; t < T; t++) if (load<f32>(mask + (<usize>(t * Bp + b) << 2)) != 0) count++;
+  return count;
+}
+
+/**
+ * pooled [B, 2F] = the average | max of y [T, Bp, F] over each row's real steps (sums in f64);
+ * rows with none stay as they are.
+ */
+export function poolForward(T: i32, B: i32, Bp: i32, F: i32, y: usize, mask: usize, pooled: usize): void {
+  for (let b = 0; b < B; b++) {
+    const count = realSteps(mask, T, Bp, b);
+    if (count == 0) continue;
+    const avg = pooled + (<usize>(b * 2 * F) << 2);
+    for (let f = 0; f < F; f++) {
+      let sum: f64 = 0;
+      let max: f32 = -Infinity;
+      for (let t = 0; t < T; t++) {
+        if (load<f32>(mask + (<usize>(t * Bp + b) << 2)) == 0) continue;
+        const v = load<f32>(y + (<usize>((t * Bp + b) * F + f) << 2));
+        sum += v;
+        if (v > max) max = v;
+      }
+      store<f32>(avg + (<usize>f << 2), <f32>(sum / count));
+      store<f32>(avg + (<usize>(F + f) << 2), max);
+    }
+  }
+}
+
+/**
+ * dy [T, Bp, F] at each row's real steps = its share of the average's gradient, plus the max's
+ * where y is the maximum (dFeat [B, 2F], as pooled).
+ */
+export function poolBackward(
+  T: i32, B: i32, Bp: i32, F: i32, y: usize, mask: usize, pooled: usize, dFeat: usize, dy: usize,
+): void {
+  for (let b = 0; b < B; b++) {
+    const count = realSteps(mask, T, Bp, b);
+    if (count == 0) continue;
+    const row = <usize>(b * 2 * F) << 2;
+    for (let t = 0; t < T; t++) {
+      if (load<f32>(mask + (<usize>(t * Bp + b) << 2)) == 0) continue;
+      const at = <usize>((t * Bp + b) * F) << 2;
+      for (let f = 0; f < F; f++) {
+        const i = <usize>f << 2;
+        const dAvg = <f64>load<f32>(dFeat + row + i) / count;
+        const isMax = load<f32>(y + at + i) == load<f32>(pooled + row + (<usize>F << 2) + i);
+        const dMax: f64 = isMax ? <f64>load<f32>(dFeat + row + (<usize>F << 2) + i) : 0;
+        store<f32>(dy + at + i, <f32>(dAvg + dMax));
+      }
+    }
+  }
+}

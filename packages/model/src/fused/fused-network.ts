@@ -193,9 +193,8 @@ export class FusedNetwork {
   /**
    * Embeds the ids, runs every LSTM layer and direction and the head: `pooled` [size, features]
    * holds the last step of every direction, or the masked average | max over the real steps.
-   * Returns each row's count of real steps.
    */
-  forward(pass: ForwardPass): Int32Array {
+  forward(pass: ForwardPass): void {
     const { kernel, heap, at, base, ids, size, columns: T } = pass;
     const Bp = roundUp(size, 4);
     const F = this.features;
@@ -204,7 +203,6 @@ export class FusedNetwork {
     const G = 4 * H;
     const { e, E } = this.embedding;
     const L = this.layers.length;
-    const counts = new Int32Array(size);
     new Int32Array(heap.buffer, at.ids! * 4, size * T).set(ids.subarray(0, size * T));
     // Masks in processing order: [t, row] (input order) and reversed in time (backward LSTMs).
     for (let b = 0; b < size; b++) {
@@ -212,7 +210,6 @@ export class FusedNetwork {
         const m = ids[b * T + t] !== 0 ? 1 : 0;
         heap[at.mask! + t * Bp + b] = m;
         heap[at.maskRev! + (T - 1 - t) * Bp + b] = m;
-        counts[b]! += m;
       }
     }
     for (let l = 0; l < L; l++) {
@@ -269,30 +266,16 @@ export class FusedNetwork {
     const pooled = at.pooled!;
     const headFeatures = this.dense.features;
     if (this.pool) {
-      const y = at[`y${L - 1}`]!;
-      for (let b = 0; b < size; b++) {
-        if (counts[b] === 0) continue;
-        const row = pooled + b * headFeatures;
-        for (let f = 0; f < F; f++) {
-          let sum = 0;
-          let max = -Infinity;
-          for (let t = 0; t < T; t++) {
-            if (heap[at.mask! + t * Bp + b] === 0) continue;
-            const v = heap[y + (t * Bp + b) * F + f]!;
-            sum += v;
-            if (v > max) max = v;
-          }
-          heap[row + f] = sum / counts[b]!;
-          heap[row + F + f] = max;
-        }
-      }
+      call(kernel, 'poolForward', {
+        ...{ T, B: size, Bp, F, y: at[`y${L - 1}`]! * 4, mask: at.mask! * 4 },
+        pooled: pooled * 4,
+      });
     } else {
       this.layers[L - 1]!.forEach((_, k) => {
         const hs = at[`${L - 1}.${k}.hs`]!;
         copySteps(kernel, size, 1, h, [hs + T * Bp * H, H], [pooled + k * h, headFeatures]);
       });
     }
-    return counts;
   }
 
   /** The dense layer's logits of the feature row at float offset `row` (in f64). */

@@ -223,7 +223,7 @@ export class FusedTrainer {
       state = call(kernel, 'dropoutMask', args) >>> 0;
     };
 
-    const counts = network.forward({
+    network.forward({
       ...{ kernel, heap, at, base: 0, ids, size, columns: T, tape: true },
       dropout: (l, y, n) => {
         if (rate === 0) return;
@@ -232,7 +232,6 @@ export class FusedTrainer {
         multiply(y, keep, y, n);
       },
     });
-    const yLast = at[`y${L - 1}`]!;
     const pooled = at.pooled!;
     const feat = at.feat!;
     const featKeep = at.featKeep!;
@@ -301,20 +300,10 @@ export class FusedTrainer {
     // The head's gradient into the last layer's outputs (pool) or final states (last step).
     const dyLast = at[`dy${L - 1}`]!;
     if (pool) {
-      for (let b = 0; b < size; b++) {
-        if (counts[b] === 0) continue;
-        const row = dFeat + b * headFeatures;
-        for (let f = 0; f < F; f++) {
-          const dAvg = heap[row + f]! / counts[b]!;
-          const max = heap[pooled + b * headFeatures + F + f]!;
-          const dMax = heap[row + F + f]!;
-          for (let t = 0; t < T; t++) {
-            if (heap[at.mask! + t * Bp + b] === 0) continue;
-            const i = (t * Bp + b) * F + f;
-            heap[dyLast + i] = dAvg + (heap[yLast + i] === max ? dMax : 0);
-          }
-        }
-      }
+      call(kernel, 'poolBackward', {
+        ...{ T, B: size, Bp, F, y: at[`y${L - 1}`]! * 4, mask: at.mask! * 4 },
+        ...{ pooled: pooled * 4, dFeat: dFeat * 4, dy: dyLast * 4 },
+      });
     }
     for (let l = L - 1; l >= 0; l--) {
       const dy = at[`dy${l}`]!;

@@ -61,6 +61,8 @@ const signatures = {
   dropoutMask: ['dst', 'n', 'state', 'threshold', 'scale'],
   multiply: ['a', 'b', 'out', 'n'],
   transpose: ['src', 'rows', 'cols', 'dst'],
+  poolForward: ['T', 'B', 'Bp', 'F', 'y', 'mask', 'pooled'],
+  poolBackward: ['T', 'B', 'Bp', 'F', 'y', 'mask', 'pooled', 'dFeat', 'dy'],
 } as const;
 
 export type KernelFunction = keyof typeof signatures;
