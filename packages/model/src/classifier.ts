@@ -2,8 +2,12 @@ import { type EncodedBatch, LstmkitError } from '@lstmkit/preprocess';
 import { type Bundle, loadBundle } from './bundle';
 import { inferenceDefaults } from './config';
 import { decideClass, decisionDefaults } from './decision';
-import { FusedPredictor } from './fused/fused-predictor';
-import { checkBatchSize, predictProbabilities } from './predict-probabilities';
+import {
+  checkBatchSize,
+  type InferenceModel,
+  inferenceModel,
+  predictProbabilities,
+} from './predict-probabilities';
 
 export interface Prediction {
   label: string;
@@ -31,8 +35,8 @@ export class Classifier {
    * stored threshold, else 0.5).
    */
   readonly threshold: number;
-  /** The model's whole forward pass in the fused kernel, where its configuration runs there. */
-  private readonly predictor: FusedPredictor | undefined;
+  /** The bundle's model, or its whole forward pass in the fused kernel. */
+  private readonly inference: InferenceModel;
   private disposed = false;
 
   static async load(dir: string): Promise<Classifier> {
@@ -42,10 +46,7 @@ export class Classifier {
   constructor(bundle: Bundle) {
     this.bundle = bundle;
     this.threshold = bundle.threshold ?? decisionDefaults.binaryThreshold;
-    const { model, modelConfig } = bundle;
-    this.predictor = FusedPredictor.supports(modelConfig)
-      ? new FusedPredictor(model, modelConfig)
-      : undefined;
+    this.inference = inferenceModel(bundle.model, bundle.modelConfig);
   }
 
   predict(texts: readonly string[], options: PredictOptions = {}): Prediction[] {
@@ -57,9 +58,9 @@ export class Classifier {
     }
     const batchSize = checkBatchSize(options.batchSize ?? inferenceDefaults.batchSize);
     if (texts.length === 0) return [];
-    const { model, pipeline } = this.bundle;
+    const { pipeline } = this.bundle;
     const encoded = pipeline.encodeBatch(texts);
-    const probabilities = predictProbabilities(this.predictor ?? model, encoded, {
+    const probabilities = predictProbabilities(this.inference, encoded, {
       padId: pipeline.vocabulary.padId,
       batchSize,
     });

@@ -20,4 +20,9 @@ export {
   type FusedStepResult,
   FusedTrainer,
 } from './fused/fused-trainer';
-export { type ProbabilityOptions, predictProbabilities } from './predict-probabilities';
+export {
+  type InferenceModel,
+  inferenceModel,
+  type ProbabilityOptions,
+  predictProbabilities,
+} from './predict-probabilities';

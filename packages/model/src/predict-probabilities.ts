@@ -8,6 +8,18 @@ import {
 import * as tf from '@tensorflow/tfjs';
 import { inferenceDefaults } from './config';
 import { FusedPredictor } from './fused/fused-predictor';
+import type { ModelConfig } from './model-config';
+
+/** What runs inference: a tfjs model, or its whole forward pass in the fused kernel. */
+export type InferenceModel = tf.LayersModel | FusedPredictor;
+
+/**
+ * The fused kernel's inference of `model` (with its weights now) where its configuration runs
+ * there, else the model itself.
+ */
+export function inferenceModel(model: tf.LayersModel, config: ModelConfig): InferenceModel {
+  return FusedPredictor.supports(config) ? new FusedPredictor(model, config) : model;
+}
 
 export interface ProbabilityOptions {
   /** The vocabulary's padding id (columns of it in every row of a batch are trimmed). */
@@ -36,7 +48,7 @@ export function checkBatchSize(batchSize: number): number {
  * its `FusedPredictor` (the same outputs within float rounding, faster).
  */
 export function predictProbabilities(
-  model: tf.LayersModel | FusedPredictor,
+  model: InferenceModel,
   encoded: EncodedBatch,
   options: ProbabilityOptions,
 ): number[][] {

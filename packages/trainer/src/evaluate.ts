@@ -1,4 +1,9 @@
-import { type Classifier, inferenceDefaults, predictProbabilities } from '@lstmkit/model';
+import {
+  type Classifier,
+  type InferenceModel,
+  inferenceDefaults,
+  predictProbabilities,
+} from '@lstmkit/model';
 import {
   type DatasetRecord,
   type DatasetSource,
@@ -8,7 +13,6 @@ import {
   splitDataset,
   splitOfRecord,
 } from '@lstmkit/preprocess';
-import type * as tf from '@tensorflow/tfjs';
 import type { EncodedSplit } from './batching.js';
 import { type SplitRecord, splitOptionsOf } from './config.js';
 import { computeMetrics } from './metrics.js';
@@ -20,7 +24,7 @@ const PROGRESS_ROWS = 2048;
 
 /** Metrics of a trained model on an encoded split (binary: label 1 at P >= threshold). */
 export function evaluateSplit(
-  model: tf.LayersModel,
+  model: InferenceModel,
   split: EncodedSplit,
   numClasses: number,
   options: { rocCurve?: boolean; threshold?: number; onProgress?: (rows: number) => void } = {},
@@ -36,7 +40,7 @@ export function evaluateSplit(
  * masked model, so the slicing changes no probability.
  */
 export function splitProbabilities(
-  model: tf.LayersModel,
+  model: InferenceModel,
   split: EncodedSplit,
   onProgress?: (rows: number) => void,
 ): number[][] {

@@ -1,5 +1,5 @@
+import { type InferenceModel, inferenceModel } from '@lstmkit/model';
 import { LstmkitError } from '@lstmkit/preprocess';
-import type * as tf from '@tensorflow/tfjs';
 import { evaluateSplit, splitProbabilities } from './evaluate.js';
 import { computeMetrics } from './metrics.js';
 import { passReporter } from './pass-events.js';
@@ -45,13 +45,14 @@ export async function finishRun(run: Run, outcome: LoopOutcome): Promise<TrainRe
   let validation: Metrics;
   let test: Metrics;
   try {
+    const inference = inferenceModel(best.model, best.modelConfig);
     if (given === 'auto' && numClasses === 2) {
-      const scores = splitProbabilities(best.model, data.validation).map((p) => p[1]!);
+      const scores = splitProbabilities(inference, data.validation).map((p) => p[1]!);
       choice = selectThreshold(data.validation.labels, scores, thresholdMetric);
       threshold = choice.threshold;
     }
-    validation = evaluateSplit(best.model, data.validation, numClasses, { threshold });
-    test = await scoreTest(run, best.model, threshold);
+    validation = evaluateSplit(inference, data.validation, numClasses, { threshold });
+    test = await scoreTest(run, inference, threshold);
     await store.saveBundle({
       model: best.model,
       pipeline: best.pipeline,
@@ -147,7 +148,7 @@ function resultOf(
 /** The best model on the test split, shard by shard: memory stays bounded whatever its size. */
 async function scoreTest(
   run: Run,
-  model: tf.LayersModel,
+  model: InferenceModel,
   threshold: number | undefined,
 ): Promise<Metrics> {
   const { test, reader } = run.data;

@@ -1,4 +1,10 @@
-import { type BackendInfo, FusedAdam, FusedTrainer, type ModelConfig } from '@lstmkit/model';
+import {
+  type BackendInfo,
+  FusedAdam,
+  FusedTrainer,
+  inferenceModel,
+  type ModelConfig,
+} from '@lstmkit/model';
 import type { TextPipeline } from '@lstmkit/preprocess';
 import type * as tf from '@tensorflow/tfjs';
 import type { EncodedSplit } from './batching.js';
@@ -247,9 +253,13 @@ async function evaluateAndCheckpoint(run: Run, epoch: number): Promise<boolean> 
   const { o, config, progress, paths } = run;
   const rows = run.data.validation.count;
   const pass = passReporter(o.onEvent, 'validation', 'rows', rows);
-  const validation = evaluateSplit(run.model, run.data.validation, run.modelConfig.numClasses, {
-    onProgress: (done) => pass.progress(done),
-  });
+  const { model, modelConfig } = run;
+  const validation = evaluateSplit(
+    inferenceModel(model, modelConfig),
+    run.data.validation,
+    modelConfig.numClasses,
+    { onProgress: (done) => pass.progress(done) },
+  );
   pass.finish(rows);
   const acc = progress.accumulator;
   const trainMetrics = { loss: acc.lossSum / acc.batches, accuracy: acc.correct / acc.count };
