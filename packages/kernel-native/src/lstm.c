@@ -231,10 +231,13 @@ void NAME(backward)(char *m, int32_t T, int32_t B, int32_t D, int32_t H, uint32_
       }
     }
     // Active rows: dh = dz·Uᵀ (zeroed above); masked rows keep their carried dh (their dz is 0).
+    // dx = dz·Wᵀ, written whole here (the caller need not zero it).
     for (int r = r0; r < r1; r += 4) {
+      float *dxr = DX + ((size_t)t * B + r) * D;
+      memset(dxr, 0, (size_t)4 * D * 4);
       if (!block_active(mt + r)) continue;
       gemm4(dzt + (size_t)r * G, G, 1, UT, H, DH + (size_t)r * H, H, H, G);
-      gemm4(dzt + (size_t)r * G, G, 1, WT, D, DX + ((size_t)t * B + r) * D, D, D, G);
+      gemm4(dzt + (size_t)r * G, G, 1, WT, D, dxr, D, D, G);
     }
   }
 }
@@ -413,8 +416,9 @@ void NAME(pool_forward)(char *m, int32_t T, int32_t B, int32_t Bp, int32_t Fn, u
 }
 
 /**
- * assembly/lstm.ts `poolBackward`: dy [T, Bp, F] at each row's real steps = its share of the
- * average's gradient, plus the max's where y is the maximum (dFeat [B, 2F], as pooled).
+ * assembly/lstm.ts `poolBackward`: dy [T, Bp, F] of rows b < B: at each real step its share of
+ * the average's gradient, plus the max's where y is the maximum (dFeat [B, 2F], as pooled); 0 at
+ * masked steps.
  */
 void NAME(pool_backward)(char *m, int32_t T, int32_t B, int32_t Bp, int32_t Fn, uint32_t y, uint32_t mask,
                          uint32_t pooled, uint32_t dfeat, uint32_t dy) {
@@ -422,13 +426,15 @@ void NAME(pool_backward)(char *m, int32_t T, int32_t B, int32_t Bp, int32_t Fn, 
   for (int b = 0; b < B; b++) {
     int count = 0;
     for (int t = 0; t < T; t++) count += M[(size_t)t * Bp + b] != 0;
-    if (count == 0) continue;
     const float *dAvg = F(m, dfeat) + (size_t)b * 2 * Fn, *dMax = dAvg + Fn;
     const float *max = F(m, pooled) + (size_t)b * 2 * Fn + Fn;
     for (int t = 0; t < T; t++) {
-      if (M[(size_t)t * Bp + b] == 0) continue;
       const float *row = Y + ((size_t)t * Bp + b) * Fn;
       float *out = F(m, dy) + ((size_t)t * Bp + b) * Fn;
+      if (M[(size_t)t * Bp + b] == 0) {
+        memset(out, 0, (size_t)Fn * 4);
+        continue;
+      }
       for (int f = 0; f < Fn; f++) {
         out[f] = (float)((double)dAvg[f] / count + (row[f] == max[f] ? (double)dMax[f] : 0.0));
       }

@@ -193,8 +193,8 @@ export function forward(
 /**
  * BPTT over steps T-1..0. dOut [T, B, H] is the gradient of the per-step outputs (sequences) or
  * null (0) when only dh, the gradient of the last output, is given. On return dz [T, B, 4H]
- * holds the gradient of the pre-activations (x·W + b + h·U per step), dx [T, B, D] (zeroed by
- * the caller) that of the inputs, and dh, dc those of the initial state. ut: the recurrent
+ * holds the gradient of the pre-activations (x·W + b + h·U per step), dx [T, B, D] that of the
+ * inputs, and dh, dc those of the initial state. ut: the recurrent
  * kernel transposed, [4H, H]; wt: the kernel transposed, [4H, D]. Rows r0..r1 only, as forward.
  */
 export function backward(
@@ -253,10 +253,13 @@ export function backward(
       }
     }
     // Active rows: dh = dz·Uᵀ (zeroed above); masked rows keep their carried dh (their dz is 0).
+    // dx = dz·Wᵀ, written whole here (the caller need not zero it).
     for (let r = r0; r < r1; r += 4) {
+      const dxr = dx + <usize>t * B * rowD + <usize>r * rowD;
+      memory.fill(dxr, 0, 4 * rowD);
       if (blockActive(mt + (<usize>r << 2))) {
         gemm4(dzt + <usize>r * rowG, G, 1, ut, H, dh + <usize>r * rowH, H, H, G);
-        gemm4(dzt + <usize>r * rowG, G, 1, wt, D, dx + <usize>t * B * rowD + <usize>r * rowD, D, D, G);
+        gemm4(dzt + <usize>r * rowG, G, 1, wt, D, dxr, D, D, G);
       }
     }
   }
@@ -447,19 +450,21 @@ export function poolForward(T: i32, B: i32, Bp: i32, F: i32, y: usize, mask: usi
 }
 
 /**
- * dy [T, Bp, F] at each row's real steps = its share of the average's gradient, plus the max's
- * where y is the maximum (dFeat [B, 2F], as pooled).
+ * dy [T, Bp, F] of rows b < B: at each real step its share of the average's gradient, plus the
+ * max's where y is the maximum (dFeat [B, 2F], as pooled); 0 at masked steps.
  */
 export function poolBackward(
   T: i32, B: i32, Bp: i32, F: i32, y: usize, mask: usize, pooled: usize, dFeat: usize, dy: usize,
 ): void {
   for (let b = 0; b < B; b++) {
     const count = realSteps(mask, T, Bp, b);
-    if (count == 0) continue;
     const row = <usize>(b * 2 * F) << 2;
     for (let t = 0; t < T; t++) {
-      if (load<f32>(mask + (<usize>(t * Bp + b) << 2)) == 0) continue;
       const at = <usize>((t * Bp + b) * F) << 2;
+      if (load<f32>(mask + (<usize>(t * Bp + b) << 2)) == 0) {
+        memory.fill(dy + at, 0, <usize>F << 2);
+        continue;
+      }
       for (let f = 0; f < F; f++) {
         const i = <usize>f << 2;
         const dAvg = <f64>load<f32>(dFeat + row + i) / count;

@@ -187,8 +187,11 @@ export class FusedNetwork {
     return sizes;
   }
 
-  /** The forward buffers every float of which the pass writes (no zeroing needed). */
-  static readonly forwardOverwritten = /^ids$|\.acts$/;
+  /**
+   * The forward buffers the pass writes before it reads them (no zeroing needed): y's rows of the
+   * batch (the rest is never read), the kernel's gates, and the states after the first step.
+   */
+  static readonly forwardOverwritten = /^(ids|y\d+)$|\.(acts|cs|hs)$/;
 
   /**
    * Embeds the ids, runs every LSTM layer and direction and the head: `pooled` [size, features]
@@ -218,6 +221,9 @@ export class FusedNetwork {
         const x = at[`${p}x`]!;
         const hs = at[`${p}hs`]!;
         const backwards = k === 1;
+        // The initial state (the kernel writes every later step).
+        heap.fill(0, hs, hs + Bp * H);
+        heap.fill(0, at[`${p}cs`]!, at[`${p}cs`]! + Bp * H);
         // The layer's input, time-reversed for the backward direction.
         if (l > 0) {
           copySteps(kernel, size, T, cell.d, [at[`y${l - 1}`]!, F], [x, cell.D], {

@@ -172,7 +172,7 @@ export class FusedTrainer {
       dLogits: size * units,
     };
     for (let l = 0; l < L; l++) {
-      sizes[`dy${l}`] = T * Bp * F;
+      sizes[`dy${l}`] = network.sequencesOf(l) ? T * Bp * F : 0;
       if (l < L - 1) sizes[`keep${l}`] = T * Bp * F;
       network.layers[l]!.forEach(({ D }, k) => {
         const p = `${l}.${k}.`;
@@ -191,7 +191,7 @@ export class FusedTrainer {
     const overwritten = Object.keys(sizes).filter(
       (name) =>
         FusedNetwork.forwardOverwritten.test(name) ||
-        /^(feat|featKeep|dLogits|keep\d+)$|\.(dz|ut|wt)$/.test(name),
+        /^(feat|featKeep|dLogits|keep\d+|dy\d+)$|\.(dz|dx|ut|wt)$/.test(name),
     );
     const { at, heap } = layout(sizes, overwritten);
     const grads = this.area;
@@ -347,7 +347,7 @@ export class FusedTrainer {
         const { d, D } = network.layers[l]![k]!;
         const { dx } = buffers(l, k);
         if (l > 0) {
-          copy(T, d, [dx, D], [below, F], { reverse: k === 1, accumulate: true });
+          copy(T, d, [dx, D], [below, F], { reverse: k === 1, accumulate: k > 0 });
         } else if (this.trainEmbedding) {
           call(kernel, 'scatterEmbeddings', {
             ...{ T, B: size, Bp, ids: at.ids! * 4, src: dx * 4, D, e },

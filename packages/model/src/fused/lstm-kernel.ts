@@ -487,8 +487,8 @@ export function lstmBackward(
       du: H * 4 * H,
       db: 4 * H,
     },
-    // The tape is copied in whole; backward writes all of dz.
-    ['x', 'acts', 'cs', 'hs', 'mask', 'dz'],
+    // The tape is copied in whole; backward writes all of dz and dx.
+    ['x', 'acts', 'cs', 'hs', 'mask', 'dz', 'dx'],
   );
   heap.set(tape.x, at.x);
   heap.set(tape.acts, at.acts);
