@@ -24,10 +24,10 @@
 
 static const struct lstm_kernel *kernel;
 
-enum { FORWARD, BACKWARD, WEIGHT_GRADS_COLUMNS, RANGED_FUNCTIONS };
+enum { FORWARD, BACKWARD, WEIGHT_GRADS_COLUMNS, ADAM, TRANSPOSE, RANGED_FUNCTIONS };
 enum { MAX_ARGS = 16, MAX_THREADS = 256 };
 /** Arguments of each ranged function before its range. */
-static const int RANGED_ARGS[RANGED_FUNCTIONS] = {13, 14, 9};
+static const int RANGED_ARGS[RANGED_FUNCTIONS] = {13, 14, 9, 5, 4};
 
 // ---- the pool -------------------------------------------------------------------------------
 
@@ -61,6 +61,12 @@ static void run_chunk(const struct job *j, int32_t from, int32_t to) {
     break;
   case WEIGHT_GRADS_COLUMNS:
     kernel->weight_grads_columns(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], from, to);
+    break;
+  case ADAM:
+    kernel->adam(m, a[0], a[1], a[2], a[3], a[4], from, to);
+    break;
+  case TRANSPOSE:
+    kernel->transpose(m, a[0], a[1], a[2], a[3], from, to);
     break;
   }
 }
@@ -260,15 +266,7 @@ static napi_value js_sum_squares(napi_env env, napi_callback_info info) {
   return sum;
 }
 
-static napi_value js_adam(napi_env env, napi_callback_info info) {
-  char *m;
-  size_t bytes;
-  int32_t a[5];
-  float f[7];
-  if (!read_args(env, info, 13, &m, &bytes, a, 5, f, 7)) return NULL;
-  kernel->adam(m, a[0], a[1], a[2], a[3], a[4], f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
-  return undefined(env);
-}
+static napi_value js_adam(napi_env env, napi_callback_info info) { return js_ranged(env, info, ADAM); }
 
 static napi_value js_copy_steps(napi_env env, napi_callback_info info) {
   char *m;
@@ -317,14 +315,7 @@ static napi_value js_multiply(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-static napi_value js_transpose(napi_env env, napi_callback_info info) {
-  char *m;
-  size_t bytes;
-  int32_t a[4];
-  if (!read_args(env, info, 5, &m, &bytes, a, 4, NULL, 0)) return NULL;
-  kernel->transpose(m, a[0], a[1], a[2], a[3]);
-  return undefined(env);
-}
+static napi_value js_transpose(napi_env env, napi_callback_info info) { return js_ranged(env, info, TRANSPOSE); }
 
 static napi_value js_pool_forward(napi_env env, napi_callback_info info) {
   char *m;
@@ -344,7 +335,7 @@ static napi_value js_pool_backward(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-/** run(fn, memory, total, chunk, ...args): fn 0 forward, 1 backward, 2 weightGradsColumns. */
+/** run(fn, memory, total, chunk, ...args): fn 0 forward, 1 backward, 2 weightGradsColumns, 3 adam, 4 transpose. */
 static napi_value js_run(napi_env env, napi_callback_info info) {
   napi_value argv[4 + MAX_ARGS];
   size_t argc = 4 + MAX_ARGS;

@@ -278,22 +278,25 @@ double NAME(sum_squares)(char *m, uint32_t x, int32_t n) {
 }
 
 /**
- * assembly/lstm.ts `adam`, in tfjs's order of f32 operations: no fused multiply-adds here (the
- * rest of the file lets GCC contract a*b+c into one; the matmuls want that).
+ * assembly/lstm.ts `adam` over floats i0..i1, in tfjs's order of f32 operations: no fused
+ * multiply-adds here (the rest of the file lets GCC contract a*b+c into one; the matmuls want
+ * that). settings: f32 [scale, b1, b2, c1, c2, lr, eps, keep].
  */
-__attribute__((optimize("fp-contract=off"))) void NAME(adam)(char *m, uint32_t p, uint32_t g, uint32_t mo, uint32_t v, int32_t n, float scale,
-                float b1, float b2, float c1, float c2, float lr, float eps) {
+__attribute__((optimize("fp-contract=off"))) void NAME(adam)(char *m, uint32_t p, uint32_t g, uint32_t mo,
+                                                             uint32_t v, uint32_t settings, int32_t i0,
+                                                             int32_t i1) {
   float *P = F(m, p), *M1 = F(m, mo), *V = F(m, v);
-  const float *Gr = F(m, g);
+  const float *Gr = F(m, g), *S = F(m, settings);
+  const float scale = S[0], b1 = S[1], b2 = S[2], c1 = S[3], c2 = S[4], lr = S[5], eps = S[6], keep = S[7];
   const float b1c = 1 - b1, b2c = 1 - b2;
-  for (int i = 0; i < n; i++) {
+  for (int i = i0; i < i1; i++) {
     const float gi = Gr[i] * scale;
     const float mi = M1[i] * b1 + gi * b1c;
     const float vi = V[i] * b2 + (gi * gi) * b2c;
     M1[i] = mi;
     V[i] = vi;
     const float step = (mi / c1) / (__builtin_sqrtf(vi / c2) + eps);
-    P[i] = step * -lr + P[i];
+    P[i] = step * -lr + P[i] * keep;
   }
 }
 
@@ -369,16 +372,16 @@ void NAME(multiply)(char *m, uint32_t a, uint32_t b, uint32_t out, int32_t n) {
   for (int i = 0; i < n; i++) O[i] = A[i] * Bv[i];
 }
 
-/** assembly/lstm.ts `transpose`: src [rows, cols] -> dst [cols, rows]. */
-void NAME(transpose)(char *m, uint32_t src, int32_t rows, int32_t cols, uint32_t dst) {
+/** assembly/lstm.ts `transpose`: rows r0..r1 of src [rows, cols] into dst [cols, rows]. */
+void NAME(transpose)(char *m, uint32_t src, int32_t rows, int32_t cols, uint32_t dst, int32_t r0, int32_t r1) {
   const float *S = F(m, src);
   float *Dt = F(m, dst);
   // Blocks of 8 x 8: both sides stay within a few cache lines.
-  for (int r0 = 0; r0 < rows; r0 += 8) {
-    for (int c0 = 0; c0 < cols; c0 += 8) {
-      const int r1 = r0 + 8 < rows ? r0 + 8 : rows, c1 = c0 + 8 < cols ? c0 + 8 : cols;
-      for (int c = c0; c < c1; c++) {
-        for (int r = r0; r < r1; r++) Dt[(size_t)c * rows + r] = S[(size_t)r * cols + c];
+  for (int rb = r0; rb < r1; rb += 8) {
+    for (int cb = 0; cb < cols; cb += 8) {
+      const int re = rb + 8 < r1 ? rb + 8 : r1, ce = cb + 8 < cols ? cb + 8 : cols;
+      for (int c = cb; c < ce; c++) {
+        for (int r = rb; r < re; r++) Dt[(size_t)c * rows + r] = S[(size_t)r * cols + c];
       }
     }
   }

@@ -42,9 +42,11 @@ describe.skipIf(!built)('native kernel addon', () => {
   });
 
   it("takes one Adam step in tfjs's f32 order", () => {
-    // p | g | m | v, 4 floats each.
-    const { buffer, view } = memory(16, (i) => [0.5, -1, 2, 0, 0.1, 0.2, -0.3, 0][i] ?? 0);
-    kernel.adam(buffer, 0, 16, 32, 48, 4, 1, 0.9, 0.999, 0.1, 0.001, 0.01, 1e-7);
+    // p | g | m | v, 4 floats each, then the settings: scale, b1, b2, c1, c2, lr, eps, keep.
+    const settings = [1, 0.9, 0.999, 0.1, 0.001, 0.01, 1e-7, 1];
+    const initial = [0.5, -1, 2, 0, 0.1, 0.2, -0.3, 0];
+    const { buffer, view } = memory(24, (i) => (i < 16 ? (initial[i] ?? 0) : settings[i - 16]));
+    kernel.adam(buffer, 0, 16, 32, 48, 64, 0, 4);
     const f = Math.fround;
     for (let i = 0; i < 4; i++) {
       const g = f([0.1, 0.2, -0.3, 0][i]);

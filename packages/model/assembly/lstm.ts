@@ -311,20 +311,22 @@ export function sumSquares(x: usize, n: i32): f64 {
 }
 
 /**
- * One Adam update of n floats (n a multiple of 4) in tfjs's order of f32 operations, on the
+ * One Adam update of floats i0..i1 (multiples of 4) in tfjs's order of f32 operations, on the
  * gradient scaled by `scale` (global-norm clipping): m = b1·m + (1-b1)·g, v = b2·v + (1-b2)·g²,
- * p += -lr · (m / c1) / (sqrt(v / c2) + eps), where c1 = 1 - b1^t and c2 = 1 - b2^t.
+ * p = -lr · (m / c1) / (sqrt(v / c2) + eps) + keep · p, where c1 = 1 - b1^t, c2 = 1 - b2^t and
+ * keep = 1 - lr · weightDecay (AdamW; 1 for Adam). settings: f32 [scale, b1, b2, c1, c2, lr, eps,
+ * keep]. Threads take disjoint ranges.
  */
-export function adam(
-  p: usize, g: usize, m: usize, v: usize, n: i32, scale: f32,
-  b1: f32, b2: f32, c1: f32, c2: f32, lr: f32, eps: f32,
-): void {
-  const vScale = f32x4.splat(scale);
+export function adam(p: usize, g: usize, m: usize, v: usize, settings: usize, i0: i32, i1: i32): void {
+  const vScale = v128.load32_splat(settings);
+  const b1 = load<f32>(settings, 4);
+  const b2 = load<f32>(settings, 8);
   const vb1 = f32x4.splat(b1), vb1c = f32x4.splat(<f32>1 - b1);
   const vb2 = f32x4.splat(b2), vb2c = f32x4.splat(<f32>1 - b2);
-  const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2);
-  const vlr = f32x4.splat(-lr), veps = f32x4.splat(eps);
-  for (let i = 0; i < n; i += 4) {
+  const vc1 = v128.load32_splat(settings + 12), vc2 = v128.load32_splat(settings + 16);
+  const vlr = f32x4.neg(v128.load32_splat(settings + 20)), veps = v128.load32_splat(settings + 24);
+  const vkeep = v128.load32_splat(settings + 28);
+  for (let i = i0; i < i1; i += 4) {
     const at = <usize>i << 2;
     const gi = f32x4.mul(v128.load(g + at), vScale);
     const mi = f32x4.add(f32x4.mul(v128.load(m + at), vb1), f32x4.mul(gi, vb1c));
@@ -332,7 +334,7 @@ export function adam(
     v128.store(m + at, mi);
     v128.store(v + at, vi);
     const step = f32x4.div(f32x4.div(mi, vc1), f32x4.add(f32x4.sqrt(f32x4.div(vi, vc2)), veps));
-    v128.store(p + at, f32x4.add(f32x4.mul(step, vlr), v128.load(p + at)));
+    v128.store(p + at, f32x4.add(f32x4.mul(step, vlr), f32x4.mul(v128.load(p + at), vkeep)));
   }
 }
 
@@ -408,9 +410,9 @@ export function multiply(a: usize, b: usize, out: usize, n: i32): void {
   for (let i: usize = 0; i < (<usize>n << 2); i += 4) store<f32>(out + i, load<f32>(a + i) * load<f32>(b + i));
 }
 
-/** src [rows, cols] -> dst [cols, rows]. */
-export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
-  for (let r = 0; r < rows; r++) {
+/** Rows r0..r1 of src [rows, cols] into dst [cols, rows]. */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize, r0: i32, r1: i32): void {
+  for (let r = r0; r < r1; r++) {
     for (let c = 0; c < cols; c++) {
       store<f32>(dst + (<usize>(c * rows + r) << 2), load<f32>(src + (<usize>(r * cols + c) << 2)));
     }

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { call, instantiateKernel, type KernelExports } from './lstm-kernel';
+import {
+  ADAM_SETTINGS_FLOATS,
+  call,
+  instantiateKernel,
+  type KernelExports,
+  writeAdamSettings,
+} from './lstm-kernel';
 
 /** tfjs's NamedTensor (not exported by @tensorflow/tfjs). */
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -85,10 +91,13 @@ export class FusedAdam extends tf.AdamOptimizer {
     });
     const [accBeta1, accBeta2] = this.products;
     const [power1, power2] = [accBeta1.dataSync()[0]!, accBeta2.dataSync()[0]!];
+    writeAdamSettings(heap, 4 * area, {
+      ...{ scale, beta1: this.beta1, beta2: this.beta2, learningRate: this.learningRate },
+      ...{ correction1: 1 - power1, correction2: 1 - power2, epsilon: this.epsilon, keep: 1 },
+    });
     call(this.kernel, 'adam', {
-      ...{ p: 0, g: area * 4, m: 2 * area * 4, v: 3 * area * 4, n: area, scale },
-      ...{ b1: this.beta1, b2: this.beta2, lr: this.learningRate, eps: this.epsilon },
-      ...{ correction1: Math.fround(1 - power1), correction2: Math.fround(1 - power2) },
+      ...{ p: 0, g: area * 4, m: 2 * area * 4, v: 3 * area * 4 },
+      ...{ settings: 4 * area * 4, i0: 0, i1: area },
     });
     variables.forEach((variable, i) => {
       const { offset, size, shape } = slots[i]!;
@@ -209,7 +218,7 @@ export class FusedAdam extends tf.AdamOptimizer {
     });
     this.area = offset;
     const { memory } = this.kernel;
-    const missing = 4 * offset * 4 - memory.buffer.byteLength;
+    const missing = (4 * offset + ADAM_SETTINGS_FLOATS) * 4 - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / 65536));
     this.heap().fill(0);
     // Created up front, as the stock optimizer's are, so the tensor count stays flat from the
@@ -221,6 +230,6 @@ export class FusedAdam extends tf.AdamOptimizer {
   }
 
   private heap(): Float32Array {
-    return new Float32Array(this.kernel.memory.buffer, 0, 4 * this.area);
+    return new Float32Array(this.kernel.memory.buffer, 0, 4 * this.area + ADAM_SETTINGS_FLOATS);
   }
 }

@@ -6,6 +6,7 @@ import type { ModelConfig } from '../model-config';
 import type { FusedAdam } from './fused-adam';
 import { copySteps, FusedNetwork, type Slot } from './fused-network';
 import {
+  ADAM_SETTINGS_FLOATS,
   call,
   kernelInUse,
   kernelMemoryReserved,
@@ -14,9 +15,12 @@ import {
   releaseKernelMemory,
   reserveKernelMemory,
   roundUp,
+  writeAdamSettings,
 } from './lstm-kernel';
 
 const EPSILON = lossDefaults.probabilityEpsilon;
+/** Floats per thread's share of the Adam update (a multiple of 16). */
+const ADAM_CHUNK = 16384;
 
 export interface FusedBatch {
   /** [size, columns] token ids, row-major; 0 = padding. */
@@ -170,6 +174,7 @@ export class FusedTrainer {
       featKeep: size * headFeatures,
       dFeat: size * headFeatures,
       dLogits: size * units,
+      adam: ADAM_SETTINGS_FLOATS,
     };
     for (let l = 0; l < L; l++) {
       sizes[`dy${l}`] = network.sequencesOf(l) ? T * Bp * F : 0;
@@ -191,7 +196,7 @@ export class FusedTrainer {
     const overwritten = Object.keys(sizes).filter(
       (name) =>
         FusedNetwork.forwardOverwritten.test(name) ||
-        /^(feat|featKeep|dLogits|keep\d+|dy\d+)$|\.(dz|dx|ut|wt)$/.test(name),
+        /^(feat|featKeep|dLogits|adam|keep\d+|dy\d+)$|\.(dz|dx|ut|wt)$/.test(name),
     );
     const { at, heap } = layout(sizes, overwritten);
     const grads = this.area;
@@ -316,7 +321,7 @@ export class FusedTrainer {
         else copy(1, h, [dFeat + k * h, headFeatures], [buf.dh, H]);
         const w = cell.w;
         const transpose = (from: number, rows: number, to: number) =>
-          call(kernel, 'transpose', { src: from * 4, rows, cols: G, dst: to * 4 });
+          parallel('transpose', { src: from * 4, rows, cols: G, dst: to * 4 }, rows, 8);
         transpose(w + (cell.D + 1) * G, H, buf.ut);
         transpose(w, cell.D, buf.wt);
         const mask = (backwards ? at.maskRev! : at.mask!) * 4;
@@ -368,19 +373,22 @@ export class FusedTrainer {
     const norm = Math.sqrt(sumSquares);
     const clip = options.clipNorm;
     const scale = clip > 0 ? Math.fround(clip / Math.max(norm, clip)) : 1;
-    const lr = options.learningRate;
-    const decay = options.weightDecay ?? 0;
-    if (decay > 0) {
-      const keep = Math.fround(1 - lr * decay);
-      for (let i = from; i < this.area; i++) heap[i]! *= keep;
-    }
+    const learningRate = options.learningRate;
     const [power1, power2] = this.powers;
-    call(kernel, 'adam', {
-      ...{ p: from * 4, g: (grads + from) * 4, m: (2 * this.area + from) * 4 },
-      ...{ v: (3 * this.area + from) * 4, n, scale, b1: this.beta1, b2: this.beta2, lr },
-      ...{ eps: this.epsilon, correction1: Math.fround(1 - power1) },
-      correction2: Math.fround(1 - power2),
+    writeAdamSettings(heap, at.adam!, {
+      ...{ scale, beta1: this.beta1, beta2: this.beta2, learningRate, epsilon: this.epsilon },
+      ...{ correction1: 1 - power1, correction2: 1 - power2 },
+      keep: 1 - learningRate * (options.weightDecay ?? 0),
     });
+    parallel(
+      'adam',
+      {
+        ...{ p: from * 4, g: (grads + from) * 4, m: (2 * this.area + from) * 4 },
+        ...{ v: (3 * this.area + from) * 4, settings: at.adam! * 4 },
+      },
+      n,
+      ADAM_CHUNK,
+    );
     this.powers = [
       Math.fround(power1 * Math.fround(this.beta1)),
       Math.fround(power2 * Math.fround(this.beta2)),

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { checkedKernel, type KernelThreads, type ParallelFunction } from './lstm-kernel';
+import { checkedKernel, type KernelThreads, parallelFunctions } from './lstm-kernel';
 import { lstmWasmSharedBase64 } from './lstm-wasm-shared';
 
 /**
@@ -13,7 +13,6 @@ import { lstmWasmSharedBase64 } from './lstm-wasm-shared';
  * depend on who computed which.
  */
 
-const FUNCTIONS: readonly ParallelFunction[] = ['forward', 'backward', 'weightGradsColumns'];
 // Shared control block (Int32): [request, next chunk, function, total, chunk, argc, args...],
 // then one "done" slot per worker.
 const REQUEST = 0;
@@ -69,7 +68,7 @@ export async function startKernelThreads(
     Array.from({ length: count - 1 }, async (_, slot) => {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { module: compiled, memory, control, functions: FUNCTIONS, slot },
+        workerData: { module: compiled, memory, control, functions: parallelFunctions, slot },
       });
       await new Promise<void>((resolve, reject) => {
         worker.once('message', () => resolve());
@@ -86,7 +85,7 @@ export async function startKernelThreads(
     count,
     run(fn, args, total, chunk) {
       request++;
-      ctrl[FUNCTION] = FUNCTIONS.indexOf(fn);
+      ctrl[FUNCTION] = parallelFunctions.indexOf(fn);
       ctrl[TOTAL] = total;
       ctrl[CHUNK] = chunk;
       ctrl[ARGC] = args.length;

@@ -54,13 +54,13 @@ const signatures = {
   weightGradsColumns: ['n', 'D', 'H', 'x', 'hs', 'dz', 'dw', 'du', 'db', 'c0', 'c1'],
   tanhArray: ['src', 'dst', 'n'],
   sumSquares: ['x', 'n'],
-  adam: ['p', 'g', 'm', 'v', 'n', 'scale', 'b1', 'b2', 'correction1', 'correction2', 'lr', 'eps'],
+  adam: ['p', 'g', 'm', 'v', 'settings', 'i0', 'i1'],
   copySteps: ['T', 'B', 'Bp', 'n', 'src', 'srcStride', 'dst', 'dstStride', 'reverse', 'accumulate'],
   gatherEmbeddings: ['T', 'B', 'Bp', 'ids', 'table', 'E', 'e', 'dst', 'D', 'reverse'],
   scatterEmbeddings: ['T', 'B', 'Bp', 'ids', 'src', 'D', 'e', 'grads', 'E', 'reverse'],
   dropoutMask: ['dst', 'n', 'state', 'threshold', 'scale'],
   multiply: ['a', 'b', 'out', 'n'],
-  transpose: ['src', 'rows', 'cols', 'dst'],
+  transpose: ['src', 'rows', 'cols', 'dst', 'r0', 'r1'],
   poolForward: ['T', 'B', 'Bp', 'F', 'y', 'mask', 'pooled'],
   poolBackward: ['T', 'B', 'Bp', 'F', 'y', 'mask', 'pooled', 'dFeat', 'dy'],
 } as const;
@@ -78,8 +78,15 @@ export type KernelExports = { memory: KernelMemory } & Record<
 export const kernelFunctions = Object.keys(signatures) as KernelFunction[];
 
 /** The kernel functions that split their work over threads (the last two arguments: a range). */
-export type ParallelFunction = 'forward' | 'backward' | 'weightGradsColumns';
-type RangeParameter = 'r0' | 'r1' | 'c0' | 'c1';
+export const parallelFunctions = [
+  'forward',
+  'backward',
+  'weightGradsColumns',
+  'adam',
+  'transpose',
+] as const satisfies readonly KernelFunction[];
+export type ParallelFunction = (typeof parallelFunctions)[number];
+type RangeParameter = 'r0' | 'r1' | 'c0' | 'c1' | 'i0' | 'i1';
 
 /** `exports` of an instance of either build, after checking each export's parameter count. */
 export function checkedKernel(exports: WebAssembly.Exports): KernelExports {
@@ -94,22 +101,45 @@ export function checkedKernel(exports: WebAssembly.Exports): KernelExports {
   return kernel;
 }
 
-/** Named arguments in the export's parameter order (ranges excluded: the caller adds them). */
-function positional<K extends KernelFunction>(name: K, args: Partial<KernelArgs<K>>): number[] {
-  const parameters = signatures[name] as readonly string[];
-  const ranged = (['forward', 'backward', 'weightGradsColumns'] as string[]).includes(name);
-  return (ranged ? parameters.slice(0, -2) : parameters).map(
-    (p) => (args as Record<string, number>)[p]!,
-  );
+/** Named arguments in the export's parameter order (`parameters`: all, or all but a range). */
+function positional(
+  parameters: readonly string[],
+  args: Partial<Record<string, number>>,
+): number[] {
+  return parameters.map((p) => args[p]!);
 }
 
-/** Calls `name` on `kernel` with named arguments. */
+/** Calls `name` on `kernel` with named arguments (ranged functions: their range included). */
 export function call<K extends KernelFunction>(
   kernel: KernelExports,
   name: K,
   args: KernelArgs<K>,
 ): number {
-  return kernel[name](...positional(name, args));
+  return kernel[name](...positional(signatures[name], args));
+}
+
+/** The `adam` kernel's settings: f32s at `settings` in its memory, in this order. */
+export interface AdamSettings {
+  /** The gradients' factor (clipping by global norm; 1: none). */
+  scale: number;
+  beta1: number;
+  beta2: number;
+  /** 1 - beta1^t and 1 - beta2^t. */
+  correction1: number;
+  correction2: number;
+  learningRate: number;
+  epsilon: number;
+  /** The weights' factor before the update: 1 - lr · weightDecay (AdamW), 1 for Adam. */
+  keep: number;
+}
+
+export const ADAM_SETTINGS_FLOATS = 8;
+
+export function writeAdamSettings(heap: Float32Array, at: number, s: AdamSettings): void {
+  heap.set(
+    [s.scale, s.beta1, s.beta2, s.correction1, s.correction2, s.learningRate, s.epsilon, s.keep],
+    at,
+  );
 }
 
 /**
@@ -168,7 +198,7 @@ export function parallel<K extends ParallelFunction>(
   total: number,
   chunk: number,
 ): void {
-  const args = positional(fn, named as Partial<KernelArgs<K>>);
+  const args = positional(signatures[fn].slice(0, -2), named);
   if (threads === undefined || threads.count === 1 || total < 2 * chunk) {
     wasm()[fn](...args, 0, total);
     return;

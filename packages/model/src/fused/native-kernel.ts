@@ -1,12 +1,6 @@
 import { createRequire } from 'node:module';
-import type {
-  KernelExports,
-  KernelFunction,
-  KernelMemory,
-  KernelThreads,
-  ParallelFunction,
-} from './lstm-kernel';
-import { kernelFunctions } from './lstm-kernel';
+import type { KernelExports, KernelFunction, KernelMemory, KernelThreads } from './lstm-kernel';
+import { kernelFunctions, parallelFunctions } from './lstm-kernel';
 
 /**
  * The optional native kernel (packages/kernel-native: C with AVX2/FMA, prebuilt per platform and
@@ -24,7 +18,6 @@ interface NativeAddon
 
 /** Its name per platform: only linux-x64 (glibc) is built so far. */
 const PACKAGES: Record<string, string> = { 'linux-x64': '@lstmkit/kernel-linux-x64-gnu' };
-const RANGED: readonly ParallelFunction[] = ['forward', 'backward', 'weightGradsColumns'];
 
 export interface NativeKernel {
   isa: string;
@@ -69,7 +62,7 @@ function load(): { kernel: NativeKernel } | { why: string } {
           exports,
           count: started,
           run(fn, args, total, chunk) {
-            addon.run(RANGED.indexOf(fn), exports.memory.buffer, total, chunk, ...args);
+            addon.run(parallelFunctions.indexOf(fn), exports.memory.buffer, total, chunk, ...args);
           },
         };
       },
