@@ -16,6 +16,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -322,9 +323,44 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static napi_value init(napi_env env, napi_value exports) {
+/** Variants, widest first, and whether this CPU (and OS: libgcc checks the saved register state) runs them. */
+static int isa_supported(const struct lstm_kernel *variant) {
+  if (variant == &lstm_kernel_avx512)
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
+  if (variant == &lstm_kernel_avx2) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return 1;
+}
+
+/**
+ * The widest variant this CPU runs, or the one LSTMKIT_NATIVE_ISA names (to compare them): NULL
+ * with `error` written when it names none or one this CPU lacks (loading then throws).
+ */
+static const struct lstm_kernel *pick_kernel(char *error, size_t size) {
+  const struct lstm_kernel *variants[] = {&lstm_kernel_avx512, &lstm_kernel_avx2, &lstm_kernel_generic};
+  const size_t count = sizeof variants / sizeof variants[0];
+  const char *wanted = getenv("LSTMKIT_NATIVE_ISA");
   __builtin_cpu_init();
-  kernel = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? &lstm_kernel_avx2 : &lstm_kernel_generic;
+  for (size_t i = 0; i < count; i++) {
+    if (wanted != NULL && *wanted != 0 && strcmp(wanted, variants[i]->isa) != 0) continue;
+    if (isa_supported(variants[i])) return variants[i];
+    if (wanted != NULL && *wanted != 0) {
+      snprintf(error, size, "lstmkit native kernel: LSTMKIT_NATIVE_ISA=%s, but this CPU lacks it", wanted);
+      return NULL;
+    }
+  }
+  if (wanted != NULL && *wanted != 0)
+    snprintf(error, size, "lstmkit native kernel: LSTMKIT_NATIVE_ISA=%s is not avx512, avx2 or generic", wanted);
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  char error[160];
+  kernel = pick_kernel(error, sizeof error);
+  if (kernel == NULL) {
+    napi_throw_error(env, NULL, error);
+    return NULL;
+  }
   const struct { const char *name; napi_callback fn; } functions[] = {
       {"forward", js_forward},
       {"backward", js_backward},

@@ -20,5 +20,6 @@ struct lstm_kernel {
                float b1, float b2, float c1, float c2, float lr, float eps);
 };
 
+extern const struct lstm_kernel lstm_kernel_avx512;
 extern const struct lstm_kernel lstm_kernel_avx2;
 extern const struct lstm_kernel lstm_kernel_generic;
