@@ -323,7 +323,7 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/** Variants, widest first, and whether this CPU (and OS: libgcc checks the saved register state) runs them. */
+/** Whether this CPU, and its OS (libgcc checks which registers it saves), runs `variant`. */
 static int isa_supported(const struct lstm_kernel *variant) {
   if (variant == &lstm_kernel_avx512)
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
@@ -333,24 +333,23 @@ static int isa_supported(const struct lstm_kernel *variant) {
 }
 
 /**
- * The widest variant this CPU runs, or the one LSTMKIT_NATIVE_ISA names (to compare them): NULL
+ * The widest variant this CPU runs, or the one LSTMKIT_NATIVE_ISA names (to compare them); NULL
  * with `error` written when it names none or one this CPU lacks (loading then throws).
  */
 static const struct lstm_kernel *pick_kernel(char *error, size_t size) {
-  const struct lstm_kernel *variants[] = {&lstm_kernel_avx512, &lstm_kernel_avx2, &lstm_kernel_generic};
-  const size_t count = sizeof variants / sizeof variants[0];
+  const struct lstm_kernel *widest_first[] = {&lstm_kernel_avx512, &lstm_kernel_avx2, &lstm_kernel_generic};
   const char *wanted = getenv("LSTMKIT_NATIVE_ISA");
+  if (wanted != NULL && *wanted == 0) wanted = NULL;
   __builtin_cpu_init();
-  for (size_t i = 0; i < count; i++) {
-    if (wanted != NULL && *wanted != 0 && strcmp(wanted, variants[i]->isa) != 0) continue;
-    if (isa_supported(variants[i])) return variants[i];
-    if (wanted != NULL && *wanted != 0) {
-      snprintf(error, size, "lstmkit native kernel: LSTMKIT_NATIVE_ISA=%s, but this CPU lacks it", wanted);
-      return NULL;
-    }
+  for (size_t i = 0; i < sizeof widest_first / sizeof widest_first[0]; i++) {
+    if (wanted != NULL && strcmp(wanted, widest_first[i]->isa) != 0) continue;
+    if (isa_supported(widest_first[i])) return widest_first[i];
+    if (wanted == NULL) continue;
+    snprintf(error, size, "lstmkit native kernel: LSTMKIT_NATIVE_ISA=%s, but this CPU lacks it", wanted);
+    return NULL;
   }
-  if (wanted != NULL && *wanted != 0)
-    snprintf(error, size, "lstmkit native kernel: LSTMKIT_NATIVE_ISA=%s is not avx512, avx2 or generic", wanted);
+  // generic always runs: only a name that matched none gets here.
+  snprintf(error, size, "lstmkit native kernel: LSTMKIT_NATIVE_ISA=%s is not avx512, avx2 or generic", wanted);
   return NULL;
 }
 
