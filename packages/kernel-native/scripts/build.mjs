@@ -1,6 +1,7 @@
 // Builds dist/lstmkit-kernel.node from src/ with the system's C compiler against Node's own
-// Node-API headers: src/lstm.c twice (AVX2 + FMA, and the x86-64 baseline; src/addon.c picks one
-// at load with __builtin_cpu_supports) and the Node-API binding. Nothing is downloaded.
+// Node-API headers: src/lstm.c three times (AVX-512, whose matmuls take 16-float vectors; AVX2 +
+// FMA; the x86-64 baseline; src/addon.c picks one at load with __builtin_cpu_supports) and the
+// Node-API binding. Nothing is downloaded.
 //
 // A machine without gcc, without Node's headers, or not linux-x64 skips the build and says why
 // (exit 0): the package then stays unbuilt, requiring it fails, and @lstmkit/model runs its
@@ -74,6 +75,21 @@ const common = [
 const steps = [
   [
     ...common,
+    '-DLSTM_ISA=avx512',
+    '-mavx512f',
+    '-mavx512vl',
+    '-mavx512bw',
+    '-mavx512dq',
+    '-mavx2',
+    '-mfma',
+    '-mprefer-vector-width=512',
+    '-c',
+    'src/lstm.c',
+    '-o',
+    join(work, 'lstm-avx512.o'),
+  ],
+  [
+    ...common,
     '-DLSTM_ISA=avx2',
     '-mavx2',
     '-mfma',
@@ -97,7 +113,7 @@ const steps = [
     '-pthread',
     '-o',
     join(work, 'lstmkit-kernel.node'),
-    ...['addon.o', 'lstm-avx2.o', 'lstm-generic.o'].map((f) => join(work, f)),
+    ...['addon.o', 'lstm-avx512.o', 'lstm-avx2.o', 'lstm-generic.o'].map((f) => join(work, f)),
   ],
 ];
 for (const args of steps) {

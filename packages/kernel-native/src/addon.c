@@ -16,6 +16,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -377,9 +378,43 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static napi_value init(napi_env env, napi_value exports) {
+/** Whether this CPU, and its OS (libgcc checks which registers it saves), runs `variant`. */
+static int isa_supported(const struct lstm_kernel *variant) {
+  if (variant == &lstm_kernel_avx512)
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
+  if (variant == &lstm_kernel_avx2) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return 1;
+}
+
+/**
+ * The widest variant this CPU runs, or the one LSTMKIT_NATIVE_ISA names (to compare them); NULL
+ * with `error` written when it names none or one this CPU lacks (loading then throws).
+ */
+static const struct lstm_kernel *pick_kernel(char *error, size_t size) {
+  const struct lstm_kernel *widest_first[] = {&lstm_kernel_avx512, &lstm_kernel_avx2, &lstm_kernel_generic};
+  const char *wanted = getenv("LSTMKIT_NATIVE_ISA");
+  if (wanted != NULL && *wanted == 0) wanted = NULL;
   __builtin_cpu_init();
-  kernel = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? &lstm_kernel_avx2 : &lstm_kernel_generic;
+  for (size_t i = 0; i < sizeof widest_first / sizeof widest_first[0]; i++) {
+    if (wanted != NULL && strcmp(wanted, widest_first[i]->isa) != 0) continue;
+    if (isa_supported(widest_first[i])) return widest_first[i];
+    if (wanted == NULL) continue;
+    snprintf(error, size, "lstmkit native kernel: LSTMKIT_NATIVE_ISA=%s, but this CPU lacks it", wanted);
+    return NULL;
+  }
+  // generic always runs: only a name that matched none gets here.
+  snprintf(error, size, "lstmkit native kernel: LSTMKIT_NATIVE_ISA=%s is not avx512, avx2 or generic", wanted);
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  char error[160];
+  kernel = pick_kernel(error, sizeof error);
+  if (kernel == NULL) {
+    napi_throw_error(env, NULL, error);
+    return NULL;
+  }
   const struct { const char *name; napi_callback fn; } functions[] = {
       {"forward", js_forward},
       {"backward", js_backward},

@@ -31,5 +31,6 @@ struct lstm_kernel {
                         uint32_t pooled, uint32_t dfeat, uint32_t dy);
 };
 
+extern const struct lstm_kernel lstm_kernel_avx512;
 extern const struct lstm_kernel lstm_kernel_avx2;
 extern const struct lstm_kernel lstm_kernel_generic;

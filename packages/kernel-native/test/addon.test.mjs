@@ -1,8 +1,9 @@
 // The addon on its own (the model package's equality tests check it against stock tfjs layers).
 // Skips where it is not built (no gcc or Node headers: scripts/build.mjs skipped the build).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const built = existsSync(new URL('../dist/lstmkit-kernel.node', import.meta.url));
@@ -14,6 +15,36 @@ function memory(floats, fill = () => 0) {
   const view = new Float32Array(buffer);
   for (let i = 0; i < floats; i++) view[i] = fill(i);
   return { buffer, view };
+}
+
+const ISAS = ['avx512', 'avx2', 'generic'];
+/** The CPU flags each variant needs (/proc/cpuinfo's names). */
+const ISA_FLAGS = {
+  avx512: ['avx512f', 'avx512vl', 'avx512bw', 'avx512dq', 'fma'],
+  avx2: ['avx2', 'fma'],
+  generic: [],
+};
+const cpuFlags = existsSync('/proc/cpuinfo')
+  ? new Set(
+      readFileSync('/proc/cpuinfo', 'utf8')
+        .match(/^flags\s*:(.*)$/m)?.[1]
+        .split(/\s+/),
+    )
+  : new Set();
+const cpuHas = (isa) => ISA_FLAGS[isa].every((flag) => cpuFlags.has(flag));
+
+/** test/isa-child.mjs under LSTMKIT_NATIVE_ISA=isa: { isa, outputs }, or { error } when it fails. */
+function runUnder(isa, args = []) {
+  const child = spawnSync(
+    process.execPath,
+    [fileURLToPath(new URL('./isa-child.mjs', import.meta.url)), ...args.map(String)],
+    {
+      env: { ...process.env, LSTMKIT_NATIVE_ISA: isa },
+      encoding: 'utf8',
+      maxBuffer: 256 << 20,
+    },
+  );
+  return child.status === 0 ? JSON.parse(child.stdout) : { error: child.stderr };
 }
 
 describe('the build', () => {
@@ -29,8 +60,44 @@ describe('the build', () => {
 });
 
 describe.skipIf(!built)('native kernel addon', () => {
-  it('picks an instruction set at load', () => {
-    expect(['avx2', 'generic']).toContain(kernel.isa);
+  it('picks an instruction set at load: the widest this CPU runs, else LSTMKIT_NATIVE_ISA', () => {
+    expect(ISAS).toContain(kernel.isa);
+    // /proc/cpuinfo: Linux, where the addon is built.
+    expect(runUnder('', [1, 4, 8, 8, 4]).isa).toBe(ISAS.find(cpuHas));
+    expect(runUnder('sse9', [1, 4, 8, 8, 4]).error).toMatch(
+      'LSTMKIT_NATIVE_ISA=sse9 is not avx512, avx2 or generic',
+    );
+    const lacking = ISAS.find((isa) => !cpuHas(isa));
+    if (lacking !== undefined)
+      expect(runUnder(lacking, [1, 4, 8, 8, 4]).error).toMatch(
+        `LSTMKIT_NATIVE_ISA=${lacking}, but this CPU lacks it`,
+      );
+  });
+
+  it('gives forward, backward and weight gradients within 1e-5 of generic under each ISA', () => {
+    // [T, B, D, H, n]: matmuls of 8 to 416 columns (every tail of the 16-float blocks: 104 =
+    // 64 + 32 + 8, 56 = 48 + 8, 72 = 64 + 8, 24 = 16 + 8), rows blocks with 4, 2, 1 real rows.
+    for (const shape of [
+      [3, 8, 56, 104, 150],
+      [4, 8, 72, 24, 130],
+    ]) {
+      const generic = runUnder('generic', shape);
+      expect(generic.isa).toBe('generic');
+      for (const isa of ISAS.filter((isa) => isa !== 'generic' && cpuHas(isa))) {
+        const run = runUnder(isa, shape);
+        expect(run.isa).toBe(isa);
+        for (const [name, want] of Object.entries(generic.outputs)) {
+          // Relative to the output's largest magnitude: near-zero entries come from cancellation.
+          const scale = want.reduce((max, v) => Math.max(max, Math.abs(v)), 0);
+          const worst = run.outputs[name].reduce(
+            (max, v, i) => Math.max(max, Math.abs(v - want[i])),
+            0,
+          );
+          expect(scale, name).toBeGreaterThan(0.1);
+          expect(worst, `${isa} ${name}`).toBeLessThanOrEqual(1e-5 * scale);
+        }
+      }
+    }
   });
 
   it('sums squares and runs tanh at byte offsets', () => {

@@ -37,7 +37,7 @@ describe('initBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^lstmkit: backend wasm \(simd, 1 thread; fused LSTM kernel (native avx2|wasm[^;]*), 2 threads; auto; tensorflow unavailable/,
+      /^lstmkit: backend wasm \(simd, 1 thread; fused LSTM kernel (native avx(2|512)|wasm[^;]*), 2 threads; auto; tensorflow unavailable/,
     );
     // Idempotent: same answer, no second line.
     await expect(initBackend({ threads: 2, log: (line) => lines.push(line) })).resolves.toEqual(

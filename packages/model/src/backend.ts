@@ -136,7 +136,7 @@ function resolveKernel(option: KernelName | 'auto' | undefined): {
   }
   if (!('kernel' in loaded)) return { note: ` (native: ${loaded.why})` };
   // Without AVX2 and FMA the native build is plain SSE, no faster than wasm SIMD.
-  if (loaded.kernel.isa !== 'avx2') return { note: ' (native: this CPU lacks AVX2/FMA)' };
+  if (loaded.kernel.isa === 'generic') return { note: ' (native: this CPU lacks AVX2/FMA)' };
   return { native: loaded.kernel, note: '' };
 }
 

@@ -10,7 +10,7 @@ import { kernelFunctions, parallelFunctions } from './lstm-kernel';
  */
 interface NativeAddon
   extends Record<KernelFunction, (memory: ArrayBuffer, ...args: number[]) => number> {
-  /** The instruction set the addon picked at load: 'avx2' (AVX2 + FMA) or 'generic'. */
+  /** The instruction set the addon picked at load: 'avx512', 'avx2' (AVX2 + FMA) or 'generic'. */
   isa: string;
   run(fn: number, memory: ArrayBuffer, total: number, chunk: number, ...args: number[]): void;
   setThreads(count: number): number;
