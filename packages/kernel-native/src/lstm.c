@@ -68,7 +68,7 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
  * the shape gives; two FMA pipes with 4-cycle latency need 8, and 32 zmm registers hold up to 20
  * besides the row of B.
  */
-static inline __attribute__((always_inline)) void block16(int rows, int nv, int tail, const float *a, int lda,
+static inline __attribute__((always_inline)) void block16(int rows, int nv, int tail, const float *a, int rs, int ks,
                                                           const float *b, int ldb, float *c, int ldc, int k) {
   v16 acc[4][8];
   v8 acc8[4];
@@ -76,7 +76,7 @@ static inline __attribute__((always_inline)) void block16(int rows, int nv, int 
     for (int v = 0; v < nv; v++) acc[q][v] = LD16(c + q * ldc + 16 * v);
     if (tail) acc8[q] = LD(c + q * ldc + 16 * nv);
   }
-  for (int p = 0; p < k; p++, b += ldb, a++) {
+  for (int p = 0; p < k; p++, b += ldb, a += ks) {
     v16 bv[8];
     for (int v = 0; v < nv; v++) bv[v] = LD16(b + 16 * v);
     // B is read down its rows, a cache line per vector per row: asked for 4 rows early, the lines
@@ -84,7 +84,7 @@ static inline __attribute__((always_inline)) void block16(int rows, int nv, int 
     for (int v = 0; v < nv; v++) __builtin_prefetch(b + 4 * ldb + 16 * v);
     const v8 b8 = tail ? LD(b + 16 * nv) : splat(0);
     for (int q = 0; q < rows; q++) {
-      const float x = a[q * lda];
+      const float x = a[q * rs];
       for (int v = 0; v < nv; v++) acc[q][v] += x * bv[v];
       if (tail) acc8[q] += x * b8;
     }
@@ -95,33 +95,36 @@ static inline __attribute__((always_inline)) void block16(int rows, int nv, int 
   }
 }
 
-/** C[4, n] += A[4, k] · B[k, n] for one block of 4 rows; n a multiple of 8; strides in floats. */
-static inline void gemm4(const float *a, int lda, const float *b, int ldb, float *c, int ldc, int n, int k) {
+/**
+ * C[4, n] += A[4, k] · B[k, n] for one block of 4 rows; n a multiple of 8; strides in floats:
+ * A's element (q, p) at a[q * rs + p * ks] (ks = 1: A row-major; rs = 1: A stored transposed).
+ */
+static inline void gemm4(const float *a, int rs, int ks, const float *b, int ldb, float *c, int ldc, int n, int k) {
   int j = 0;
   // 4 x 64 blocks, leaving 8 to 56 or 72 columns for one last block of at least 8 chains where n allows.
-  for (; n - j >= 80 || n - j == 64; j += 64) block16(4, 4, 0, a, lda, b + j, ldb, c + j, ldc, k);
+  for (; n - j >= 80 || n - j == 64; j += 64) block16(4, 4, 0, a, rs, ks, b + j, ldb, c + j, ldc, k);
   const float *bj = b + j;
   float *cj = c + j;
   switch ((n - j) / 8) {
-  case 1: block16(4, 0, 1, a, lda, bj, ldb, cj, ldc, k); break;
-  case 2: block16(4, 1, 0, a, lda, bj, ldb, cj, ldc, k); break;
-  case 3: block16(4, 1, 1, a, lda, bj, ldb, cj, ldc, k); break;
-  case 4: block16(4, 2, 0, a, lda, bj, ldb, cj, ldc, k); break;
-  case 5: block16(4, 2, 1, a, lda, bj, ldb, cj, ldc, k); break;
-  case 6: block16(4, 3, 0, a, lda, bj, ldb, cj, ldc, k); break;
-  case 7: block16(4, 3, 1, a, lda, bj, ldb, cj, ldc, k); break;
-  case 9: block16(4, 4, 1, a, lda, bj, ldb, cj, ldc, k); break;
+  case 1: block16(4, 0, 1, a, rs, ks, bj, ldb, cj, ldc, k); break;
+  case 2: block16(4, 1, 0, a, rs, ks, bj, ldb, cj, ldc, k); break;
+  case 3: block16(4, 1, 1, a, rs, ks, bj, ldb, cj, ldc, k); break;
+  case 4: block16(4, 2, 0, a, rs, ks, bj, ldb, cj, ldc, k); break;
+  case 5: block16(4, 2, 1, a, rs, ks, bj, ldb, cj, ldc, k); break;
+  case 6: block16(4, 3, 0, a, rs, ks, bj, ldb, cj, ldc, k); break;
+  case 7: block16(4, 3, 1, a, rs, ks, bj, ldb, cj, ldc, k); break;
+  case 9: block16(4, 4, 1, a, rs, ks, bj, ldb, cj, ldc, k); break;
   }
 }
 
 /** c[n] += a[k] · B[k, n] for one row (n a multiple of 8): 128 columns at a time, then less. */
 static inline void gemm1(const float *a, const float *b, int ldb, float *c, int n, int k) {
   int j = 0;
-  for (; j + 128 <= n; j += 128) block16(1, 8, 0, a, 0, b + j, ldb, c + j, 0, k);
-  if (j + 64 <= n) block16(1, 4, 0, a, 0, b + j, ldb, c + j, 0, k), j += 64;
-  if (j + 32 <= n) block16(1, 2, 0, a, 0, b + j, ldb, c + j, 0, k), j += 32;
-  if (j + 16 <= n) block16(1, 1, 0, a, 0, b + j, ldb, c + j, 0, k), j += 16;
-  if (j < n) block16(1, 0, 1, a, 0, b + j, ldb, c + j, 0, k);
+  for (; j + 128 <= n; j += 128) block16(1, 8, 0, a, 0, 1, b + j, ldb, c + j, 0, k);
+  if (j + 64 <= n) block16(1, 4, 0, a, 0, 1, b + j, ldb, c + j, 0, k), j += 64;
+  if (j + 32 <= n) block16(1, 2, 0, a, 0, 1, b + j, ldb, c + j, 0, k), j += 32;
+  if (j + 16 <= n) block16(1, 1, 0, a, 0, 1, b + j, ldb, c + j, 0, k), j += 16;
+  if (j < n) block16(1, 0, 1, a, 0, 1, b + j, ldb, c + j, 0, k);
 }
 #else
 /**

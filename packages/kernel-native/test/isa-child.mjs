@@ -1,10 +1,10 @@
 // Child of addon.test.mjs: loads the addon under the LSTMKIT_NATIVE_ISA its parent set, runs
-// forward, backward and weightGradsColumns on seeded random data of the shape in argv (T B D H
-// n), and prints the instruction set and every output as one JSON line.
+// forward, backward and weightGradsColumns on seeded random data of the shape in argv (T B D H),
+// and prints the instruction set and every output as one JSON line.
 import { createRequire } from 'node:module';
 
 const kernel = createRequire(import.meta.url)('..');
-const [T, B, D, H, n] = process.argv.slice(2).map(Number);
+const [T, B, D, H] = process.argv.slice(2).map(Number);
 const G = 4 * H;
 const sizes = {
   x: T * B * D,
@@ -14,9 +14,6 @@ const sizes = {
   ut: G * H,
   wt: G * D,
   dOut: T * B * H,
-  xt: D * n,
-  ht: H * n,
-  dzc: n * G,
   mask: T * B,
   acts: T * B * G,
   cs: (T + 1) * B * H,
@@ -27,6 +24,7 @@ const sizes = {
   dc: B * H,
   dw: D * G,
   du: H * G,
+  db: G,
 };
 const at = {};
 let end = 0;
@@ -66,10 +64,12 @@ kernel.backward(
   ...[T, B, D, H, at.acts, at.cs, at.mask, at.ut, at.wt, at.dOut, at.dz, at.dx, at.dh, at.dc],
   ...[0, B],
 );
-for (let c = 0; c < G; c += 32)
-  kernel.weightGradsColumns(buffer, n, D, H, at.xt, at.ht, at.dzc, at.dw, at.du, c, c + 32);
+for (let c = 0; c < G; c += 32) {
+  const args = [T * B, D, H, at.x, at.hs, at.dz, at.dw, at.du, at.db];
+  kernel.weightGradsColumns(buffer, ...args, c, Math.min(G, c + 32));
+}
 
 const outputs = {};
-for (const name of ['acts', 'cs', 'hs', 'dz', 'dx', 'dh', 'dc', 'dw', 'du'])
+for (const name of ['acts', 'cs', 'hs', 'dz', 'dx', 'dh', 'dc', 'dw', 'du', 'db'])
   outputs[name] = Array.from(view.subarray(at[name] / 4, at[name] / 4 + sizes[name]));
 process.stdout.write(`${JSON.stringify({ isa: kernel.isa, outputs })}\n`);
