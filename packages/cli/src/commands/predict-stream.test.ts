@@ -157,7 +157,8 @@ describe('lstmkit predict --input (streaming)', () => {
   it('stops on Ctrl-C, leaving no output and no temp file', async () => {
     const folder = tempDir('lstmkit-predict-int-');
     const many = join(folder, 'many.txt');
-    writeFileSync(many, `${texts.join('\n')}\n`.repeat(50));
+    // A million lines: far more than it predicts before the signal lands.
+    writeFileSync(many, `${texts.join('\n')}\n`.repeat(1000));
     const output = join(folder, 'out.jsonl');
     let sent = false;
     const result = await runBin([...predict, '--input', many, '--output', output], {

@@ -30,10 +30,11 @@ $LSTMKIT_DATA_HOME, default ~/.cache/lstmkit) or a path: .tsv (text<TAB>label), 
 fastText (__label__x text) or a folder with one sub-folder of .txt files per label.
 Run 'lstmkit data <name|path>' first to see label counts and a suggested --seq-len.
 
-Speed (pnpm bench:compare, 2026-12-02, UCI, batch 32, shared 2-core machine): the textbook
-model trains at 0.47x the speed of PyTorch 2.13 (bucketed batches, one thread), its BiLSTM
-variant 0.49x, the default preset 0.70x, on the native LSTM kernel (Linux x64); predicting one
-sentence is 1.2-1.3x PyTorch's speed.`;
+Speed (pnpm bench:compare, 2026-12-02, UCI, batch 32, quiet 2-core Xeon with AVX-512): the
+textbook model trains at 2.0x the speed of PyTorch 2.13 (bucketed batches, one thread), its
+BiLSTM variant 2.0x, the default preset 3.7x, on the native LSTM kernel (Linux x64); predicting
+one sentence is 2-6x and batches of 256 2.1-2.7x PyTorch's speed. Without the native kernel
+(WebAssembly): 0.76x, 0.67x and 1.9x.`;
 
 const limits = trainLimits;
 const sizeIn = (limit: { min: number; max: number }) => integerIn(limit.min, limit.max);
