@@ -25,10 +25,10 @@
 
 static const struct lstm_kernel *kernel;
 
-enum { FORWARD, BACKWARD, WEIGHT_GRADS_COLUMNS, ADAM, TRANSPOSE, RANGED_FUNCTIONS };
+enum { FORWARD, BACKWARD, WEIGHT_GRADS_COLUMNS, ADAM, RANGED_FUNCTIONS };
 enum { MAX_ARGS = 16, MAX_THREADS = 256 };
 /** Arguments of each ranged function before its range. */
-static const int RANGED_ARGS[RANGED_FUNCTIONS] = {13, 14, 9, 5, 4};
+static const int RANGED_ARGS[RANGED_FUNCTIONS] = {13, 14, 9, 5};
 
 // ---- the pool -------------------------------------------------------------------------------
 
@@ -65,9 +65,6 @@ static void run_chunk(const struct job *j, int32_t from, int32_t to) {
     break;
   case ADAM:
     kernel->adam(m, a[0], a[1], a[2], a[3], a[4], from, to);
-    break;
-  case TRANSPOSE:
-    kernel->transpose(m, a[0], a[1], a[2], a[3], from, to);
     break;
   }
 }
@@ -316,7 +313,14 @@ static napi_value js_multiply(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-static napi_value js_transpose(napi_env env, napi_callback_info info) { return js_ranged(env, info, TRANSPOSE); }
+static napi_value js_transpose(napi_env env, napi_callback_info info) {
+  char *m;
+  size_t bytes;
+  int32_t a[4];
+  if (!read_args(env, info, 5, &m, &bytes, a, 4, NULL, 0)) return NULL;
+  kernel->transpose(m, a[0], a[1], a[2], a[3]);
+  return undefined(env);
+}
 
 static napi_value js_pool_forward(napi_env env, napi_callback_info info) {
   char *m;
@@ -336,7 +340,7 @@ static napi_value js_pool_backward(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-/** run(fn, memory, total, chunk, ...args): fn 0 forward, 1 backward, 2 weightGradsColumns, 3 adam, 4 transpose. */
+/** run(fn, memory, total, chunk, ...args): fn 0 forward, 1 backward, 2 weightGradsColumns, 3 adam. */
 static napi_value js_run(napi_env env, napi_callback_info info) {
   napi_value argv[4 + MAX_ARGS];
   size_t argc = 4 + MAX_ARGS;

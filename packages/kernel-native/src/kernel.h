@@ -24,7 +24,7 @@ struct lstm_kernel {
                              int32_t e, uint32_t grads, int32_t E, int32_t reverse);
   uint32_t (*dropout_mask)(char *m, uint32_t dst, int32_t n, uint32_t state, uint32_t threshold, float scale);
   void (*multiply)(char *m, uint32_t a, uint32_t b, uint32_t out, int32_t n);
-  void (*transpose)(char *m, uint32_t src, int32_t rows, int32_t cols, uint32_t dst, int32_t r0, int32_t r1);
+  void (*transpose)(char *m, uint32_t src, int32_t rows, int32_t cols, uint32_t dst);
   void (*pool_forward)(char *m, int32_t T, int32_t B, int32_t Bp, int32_t F, uint32_t y, uint32_t mask,
                        uint32_t pooled);
   void (*pool_backward)(char *m, int32_t T, int32_t B, int32_t Bp, int32_t F, uint32_t y, uint32_t mask,

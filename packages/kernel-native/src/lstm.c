@@ -445,14 +445,14 @@ void NAME(multiply)(char *m, uint32_t a, uint32_t b, uint32_t out, int32_t n) {
   for (int i = 0; i < n; i++) O[i] = A[i] * Bv[i];
 }
 
-/** assembly/lstm.ts `transpose`: rows r0..r1 of src [rows, cols] into dst [cols, rows]. */
-void NAME(transpose)(char *m, uint32_t src, int32_t rows, int32_t cols, uint32_t dst, int32_t r0, int32_t r1) {
+/** assembly/lstm.ts `transpose`: src [rows, cols] -> dst [cols, rows]. */
+void NAME(transpose)(char *m, uint32_t src, int32_t rows, int32_t cols, uint32_t dst) {
   const float *S = F(m, src);
   float *Dt = F(m, dst);
   // Blocks of 8 x 8: both sides stay within a few cache lines.
-  for (int rb = r0; rb < r1; rb += 8) {
+  for (int rb = 0; rb < rows; rb += 8) {
     for (int cb = 0; cb < cols; cb += 8) {
-      const int re = rb + 8 < r1 ? rb + 8 : r1, ce = cb + 8 < cols ? cb + 8 : cols;
+      const int re = rb + 8 < rows ? rb + 8 : rows, ce = cb + 8 < cols ? cb + 8 : cols;
       for (int c = cb; c < ce; c++) {
         for (int r = rb; r < re; r++) Dt[(size_t)c * rows + r] = S[(size_t)r * cols + c];
       }

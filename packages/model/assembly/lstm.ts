@@ -410,9 +410,9 @@ export function multiply(a: usize, b: usize, out: usize, n: i32): void {
   for (let i: usize = 0; i < (<usize>n << 2); i += 4) store<f32>(out + i, load<f32>(a + i) * load<f32>(b + i));
 }
 
-/** Rows r0..r1 of src [rows, cols] into dst [cols, rows]. */
-export function transpose(src: usize, rows: i32, cols: i32, dst: usize, r0: i32, r1: i32): void {
-  for (let r = r0; r < r1; r++) {
+/** src [rows, cols] -> dst [cols, rows]. */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       store<f32>(dst + (<usize>(c * rows + r) << 2), load<f32>(src + (<usize>(r * cols + c) << 2)));
     }

@@ -321,7 +321,7 @@ export class FusedTrainer {
         else copy(1, h, [dFeat + k * h, headFeatures], [buf.dh, H]);
         const w = cell.w;
         const transpose = (from: number, rows: number, to: number) =>
-          parallel('transpose', { src: from * 4, rows, cols: G, dst: to * 4 }, rows, 8);
+          call(kernel, 'transpose', { src: from * 4, rows, cols: G, dst: to * 4 });
         transpose(w + (cell.D + 1) * G, H, buf.ut);
         transpose(w, cell.D, buf.wt);
         const mask = (backwards ? at.maskRev! : at.mask!) * 4;

@@ -60,7 +60,7 @@ const signatures = {
   scatterEmbeddings: ['T', 'B', 'Bp', 'ids', 'src', 'D', 'e', 'grads', 'E', 'reverse'],
   dropoutMask: ['dst', 'n', 'state', 'threshold', 'scale'],
   multiply: ['a', 'b', 'out', 'n'],
-  transpose: ['src', 'rows', 'cols', 'dst', 'r0', 'r1'],
+  transpose: ['src', 'rows', 'cols', 'dst'],
   poolForward: ['T', 'B', 'Bp', 'F', 'y', 'mask', 'pooled'],
   poolBackward: ['T', 'B', 'Bp', 'F', 'y', 'mask', 'pooled', 'dFeat', 'dy'],
 } as const;
@@ -83,7 +83,6 @@ export const parallelFunctions = [
   'backward',
   'weightGradsColumns',
   'adam',
-  'transpose',
 ] as const satisfies readonly KernelFunction[];
 export type ParallelFunction = (typeof parallelFunctions)[number];
 type RangeParameter = 'r0' | 'r1' | 'c0' | 'c1' | 'i0' | 'i1';
