@@ -1,6 +1,7 @@
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { leftPaddedIds, smallConfig } from '../__fixtures__/fused-models';
 import { testKernels } from '../__fixtures__/kernels';
 import { initBackend } from '../backend';
 import { createModel } from '../create-model';
@@ -8,37 +9,19 @@ import type { ModelConfig } from '../model-config';
 import { FusedPredictor } from './fused-predictor';
 
 const VOCAB = 30;
-
-function config(overrides: Partial<ModelConfig>): ModelConfig {
-  return {
+const config = (overrides: Partial<ModelConfig>) =>
+  smallConfig({
     vocabSize: VOCAB,
-    numClasses: 2,
     embeddingDim: 7,
     hiddenSize: 6,
-    layers: 1,
-    arch: 'lstm',
-    mergeMode: 'concat',
     dropout: 0.3,
-    recurrentDropout: 0,
-    head: 'last',
     seed: 5,
-    recurrentInitializer: 'glorotUniform',
     ...overrides,
-  };
-}
+  });
 
 /** Left-padded rows of random lengths, one of them all padding. */
-function ids(seed: number, rows: number, columns: number): Int32Array {
-  const rng = createRng(seed);
-  const out = new Int32Array(rows * columns);
-  for (let b = 0; b < rows; b++) {
-    const length = b === 1 ? 0 : 1 + Math.floor(rng() * columns);
-    for (let t = columns - length; t < columns; t++) {
-      out[b * columns + t] = 1 + Math.floor(rng() * (VOCAB - 1));
-    }
-  }
-  return out;
-}
+const ids = (seed: number, rows: number, columns: number) =>
+  leftPaddedIds(createRng(seed), rows, columns, VOCAB, 1);
 
 const CASES: [string, Partial<ModelConfig>][] = [
   ['LSTM x2, last step', { layers: 2 }],

@@ -1,6 +1,7 @@
 import { createRng } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { leftPaddedIds, smallConfig } from '../__fixtures__/fused-models';
 import { testKernels } from '../__fixtures__/kernels';
 import { maxRelativeDiff } from '../__fixtures__/tensor-compare';
 import { initBackend } from '../backend';
@@ -10,35 +11,12 @@ import { FusedAdam } from './fused-adam';
 import { type FusedBatch, FusedTrainer } from './fused-trainer';
 
 const VOCAB = 40;
-
-function config(overrides: Partial<ModelConfig>): ModelConfig {
-  return {
-    vocabSize: VOCAB,
-    numClasses: 2,
-    embeddingDim: 6,
-    hiddenSize: 5,
-    layers: 1,
-    arch: 'lstm',
-    mergeMode: 'concat',
-    dropout: 0,
-    recurrentDropout: 0,
-    head: 'last',
-    seed: 3,
-    recurrentInitializer: 'glorotUniform',
-    ...overrides,
-  };
-}
+const config = (overrides: Partial<ModelConfig>) => smallConfig({ vocabSize: VOCAB, ...overrides });
 
 /** Rows of different lengths, left-padded (one all-padding row), as the trainer's batches. */
 function batch(seed: number, size: number, columns: number, numClasses: number): FusedBatch {
   const rng = createRng(seed);
-  const ids = new Int32Array(size * columns);
-  for (let b = 0; b < size; b++) {
-    const length = b === 2 ? 0 : 1 + Math.floor(rng() * columns);
-    for (let t = columns - length; t < columns; t++) {
-      ids[b * columns + t] = 1 + Math.floor(rng() * (VOCAB - 1));
-    }
-  }
+  const ids = leftPaddedIds(rng, size, columns, VOCAB, 2);
   const labels = Int32Array.from({ length: size }, () => Math.floor(rng() * numClasses));
   const weights = Float32Array.from({ length: size }, () => 0.5 + rng());
   return { ids, size, columns, labels, weights };
