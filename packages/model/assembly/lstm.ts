@@ -1,5 +1,5 @@
 // Fused LSTM recurrence (tfjs gate order i, f, c, o; sigmoid gates, tanh cell) for @lstmkit/model.
-// Compiled by scripts/build-wasm.mjs with `asc --enable simd`. No allocator: the caller lays out
+// Compiled by scripts/build-wasm.mjs with `asc --enable simd`, and again with relaxed-simd too. No allocator: the caller lays out
 // every buffer in linear memory and passes byte offsets. Buffers are time-major and padded:
 // batch rows to a multiple of 4 and hidden units to a multiple of 8 (zero padding stays zero
 // through the recurrence), so the matmul runs 4 x 8 register blocks with no tails.
@@ -42,6 +42,18 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
 }
 
 /**
+ * c + a·b for the matmuls: one fused multiply-add where relaxed SIMD is enabled (a hardware FMA
+ * on x86 with FMA and on ARM; rounded once, so results differ from mul-then-add in the last
+ * bits), else mul then add. Only the matmuls use it: adam, the activations and the data
+ * movement keep their exact f32 order in both builds.
+ */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/**
  * C[4, n] += A[4, k] · B[k, n] for one block of 4 rows; n a multiple of 8. Strides in floats:
  * A's element (q, p) at a[q * rs + p * ks] (ks = 1: A row-major; rs = 1: A stored transposed).
  */
@@ -63,17 +75,17 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
       const b0 = v128.load(bp);
       const b1 = v128.load(bp, 16);
       let x = v128.load32_splat(ap);
-      c00 = f32x4.add(c00, f32x4.mul(x, b0));
-      c01 = f32x4.add(c01, f32x4.mul(x, b1));
+      c00 = madd(x, b0, c00);
+      c01 = madd(x, b1, c01);
       x = v128.load32_splat(ap + sa);
-      c10 = f32x4.add(c10, f32x4.mul(x, b0));
-      c11 = f32x4.add(c11, f32x4.mul(x, b1));
+      c10 = madd(x, b0, c10);
+      c11 = madd(x, b1, c11);
       x = v128.load32_splat(ap + 2 * sa);
-      c20 = f32x4.add(c20, f32x4.mul(x, b0));
-      c21 = f32x4.add(c21, f32x4.mul(x, b1));
+      c20 = madd(x, b0, c20);
+      c21 = madd(x, b1, c21);
       x = v128.load32_splat(ap + 3 * sa);
-      c30 = f32x4.add(c30, f32x4.mul(x, b0));
-      c31 = f32x4.add(c31, f32x4.mul(x, b1));
+      c30 = madd(x, b0, c30);
+      c31 = madd(x, b1, c31);
       bp += sb;
       ap += sk;
     }
@@ -94,8 +106,8 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
     let bp = b + (<usize>j << 2);
     for (let p = 0; p < k; p++) {
       const x = v128.load32_splat(a + (<usize>p << 2));
-      c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
-      c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+      c0 = madd(x, v128.load(bp), c0);
+      c1 = madd(x, v128.load(bp, 16), c1);
       bp += sb;
     }
     v128.store(cj, c0);

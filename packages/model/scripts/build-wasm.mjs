@@ -1,7 +1,10 @@
-// Compiles assembly/lstm.ts (AssemblyScript, SIMD) twice and embeds each .wasm as base64 in a
-// generated module, so the ESM, CJS and browser bundles carry them without file paths:
-//   src/fused/lstm-wasm.ts         its own memory (one thread; also the optimizer's instance)
-//   src/fused/lstm-wasm-shared.ts  an imported shared memory, for kernel threads (Node workers)
+// Compiles assembly/lstm.ts (AssemblyScript, SIMD) four times and embeds each .wasm as base64 in
+// a generated module, so the ESM, CJS and browser bundles carry them without file paths:
+//   src/fused/lstm-wasm.ts                 its own memory (one thread; also the optimizer's instance)
+//   src/fused/lstm-wasm-shared.ts          an imported shared memory, for kernel threads (Node workers)
+//   src/fused/lstm-wasm-relaxed.ts         the same two with relaxed SIMD as well: the matmuls'
+//   src/fused/lstm-wasm-relaxed-shared.ts  multiply-adds fused (ASC_FEATURE_RELAXED_SIMD in the source)
+// lstm-kernel.ts picks the relaxed pair where the engine validates relaxed SIMD.
 // The generated modules are committed (a few kB each) so typecheck, lint and tests work from a
 // fresh checkout; this script rewrites one only when the source or compiler options change.
 import { createHash } from 'node:crypto';
@@ -11,13 +14,24 @@ import asc from 'assemblyscript/asc';
 
 const source = fileURLToPath(new URL('../assembly/lstm.ts', import.meta.url));
 const common = ['-O3', '--runtime', 'stub', '--noAssert'];
+const shared = ['--importMemory', '--sharedMemory', '--maximumMemory', '65536'];
 const builds = [
   { file: 'lstm-wasm.ts', name: 'lstmWasmBase64', options: ['--enable', 'simd', ...common] },
   {
     file: 'lstm-wasm-shared.ts',
     name: 'lstmWasmSharedBase64',
     // 65536 pages = 4 GiB, wasm32's limit: a shared memory cannot grow past its declared maximum.
-    options: ['--enable', 'simd,threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536', ...common],
+    options: ['--enable', 'simd,threads', ...shared, ...common],
+  },
+  {
+    file: 'lstm-wasm-relaxed.ts',
+    name: 'lstmWasmRelaxedBase64',
+    options: ['--enable', 'simd,relaxed-simd', ...common],
+  },
+  {
+    file: 'lstm-wasm-relaxed-shared.ts',
+    name: 'lstmWasmRelaxedSharedBase64',
+    options: ['--enable', 'simd,relaxed-simd,threads', ...shared, ...common],
   },
 ];
 

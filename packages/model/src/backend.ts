@@ -5,7 +5,7 @@ import { LstmkitError } from '@lstmkit/preprocess';
 import * as tf from '@tensorflow/tfjs';
 import { backendSelector, firstLine, type BackendInfo as Info, patchKernel } from './backend-core';
 import { startKernelThreads } from './fused/kernel-threads';
-import { useKernelInstances, useKernelThreads } from './fused/lstm-kernel';
+import { useKernelInstances, useKernelThreads, wasmSimd } from './fused/lstm-kernel';
 import { loadNativeKernel, type NativeKernel } from './fused/native-kernel';
 import { wasmGatherKernel } from './gather-rows';
 import { segmentSumKernels } from './unsorted-segment-sum';
@@ -77,7 +77,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const threads = resolveThreads(options.threads);
   const kernel = resolveKernel(options.kernel);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const which = kernel.native ? `native ${kernel.native.isa}` : `wasm${kernel.note}`;
+  const which = kernel.native ? `native ${kernel.native.isa}` : `wasm ${wasmSimd()}${kernel.note}`;
   const detail = `fused LSTM kernel ${which}, ${threads} thread${threads === 1 ? '' : 's'}`;
   const info = await selector.initBackend({ backend: options.backend, log, detail });
   return {

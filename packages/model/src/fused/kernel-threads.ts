@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { checkedKernel, type KernelThreads, parallelFunctions } from './lstm-kernel';
+import { checkedKernel, type KernelThreads, parallelFunctions, wasmSimd } from './lstm-kernel';
+import { lstmWasmRelaxedSharedBase64 } from './lstm-wasm-relaxed-shared';
 import { lstmWasmSharedBase64 } from './lstm-wasm-shared';
 
 /**
@@ -59,7 +60,9 @@ let compiled: WebAssembly.Module | undefined;
 export async function startKernelThreads(
   count: number,
 ): Promise<KernelThreads & { stop(): Promise<void> }> {
-  compiled ??= new WebAssembly.Module(Buffer.from(lstmWasmSharedBase64, 'base64'));
+  // The same build as the single-thread instances (wasmSimd): results do not depend on threads.
+  const base64 = wasmSimd() === 'relaxed-simd' ? lstmWasmRelaxedSharedBase64 : lstmWasmSharedBase64;
+  compiled ??= new WebAssembly.Module(Buffer.from(base64, 'base64'));
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
   const exports = checkedKernel(new WebAssembly.Instance(compiled, { env: { memory } }).exports);
   const control = new SharedArrayBuffer((DONE + count) * 4);

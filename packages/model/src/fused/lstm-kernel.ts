@@ -1,4 +1,5 @@
 import { lstmWasmBase64 } from './lstm-wasm';
+import { lstmWasmRelaxedBase64 } from './lstm-wasm-relaxed';
 
 /**
  * The fused LSTM in WebAssembly (assembly/lstm.ts): a whole layer in one call, forward keeping
@@ -167,9 +168,56 @@ export function useKernelInstances(factory: (() => KernelExports) | undefined): 
   instances = factory;
 }
 
+/** The wasm kernel's builds: plain SIMD, or with relaxed SIMD (the matmuls on fused multiply-adds). */
+export type WasmSimd = 'simd' | 'relaxed-simd';
+
+const SIMD_VAR = 'LSTMKIT_WASM_SIMD';
+
+/** A module of one function, f32x4.relaxed_madd of its v128 parameter thrice: valid only where the engine has relaxed SIMD. */
+// biome-ignore format: the module's sections, one a line
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+  0x01, 0x06, 0x01, 0x60, 0x01, 0x7b, 0x01, 0x7b, // types: (v128) -> v128
+  0x03, 0x02, 0x01, 0x00, // functions: one of type 0
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, // code: one body of 11 bytes, no locals
+  0x20, 0x00, 0x20, 0x00, 0x20, 0x00, 0xfd, 0x85, 0x02, 0x0b, // local.get 0 x3, f32x4.relaxed_madd, end
+]);
+
+let simd: WasmSimd | undefined;
+
+/**
+ * The build the wasm kernel uses, single-thread instances and kernel threads alike: relaxed SIMD
+ * where the engine validates it (Node 22+, current Chrome; Node 20 with
+ * --experimental-wasm-relaxed-simd), else plain SIMD. `LSTMKIT_WASM_SIMD=relaxed|plain` (Node
+ * only) forces one, for tests and A/B runs. Chosen once, at the first instance.
+ */
+export function wasmSimd(): WasmSimd {
+  simd ??= chooseWasmSimd();
+  return simd;
+}
+
+function chooseWasmSimd(): WasmSimd {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const requested = env?.[SIMD_VAR]?.trim() || 'auto';
+  const relaxed = WebAssembly.validate(RELAXED_SIMD_PROBE);
+  if (requested === 'plain') return 'simd';
+  if (requested === 'auto') return relaxed ? 'relaxed-simd' : 'simd';
+  if (requested !== 'relaxed') {
+    throw new Error(`lstmkit: ${SIMD_VAR}=${requested}: use relaxed or plain (or leave it unset)`);
+  }
+  if (!relaxed) {
+    throw new Error(
+      `lstmkit: ${SIMD_VAR}=relaxed, but this WebAssembly engine has no relaxed SIMD (Node 20: run node --experimental-wasm-relaxed-simd)`,
+    );
+  }
+  return 'relaxed-simd';
+}
+
 function instantiateWasmKernel(): KernelExports {
   if (compiled === undefined) {
-    const bytes = Uint8Array.from(atob(lstmWasmBase64), (c) => c.charCodeAt(0));
+    const base64 = wasmSimd() === 'relaxed-simd' ? lstmWasmRelaxedBase64 : lstmWasmBase64;
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     // Synchronous, as tfjs layers call: the module is ~7 kB, under browsers' main-thread limit.
     compiled = new WebAssembly.Module(bytes);
   }
