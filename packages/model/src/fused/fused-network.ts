@@ -148,6 +148,17 @@ export class FusedNetwork {
     this.area = roundUp(offset, 16);
   }
 
+  /** Throws when one of the first `count` ids is outside the vocabulary (before any work). */
+  checkIds(ids: Int32Array, count: number): void {
+    const { vocab } = this.embedding;
+    for (let i = 0; i < count; i++) {
+      const id = ids[i]!;
+      if (id < 0 || id >= vocab) {
+        throw new RangeError(`token id ${id} is outside the vocabulary (0..${vocab - 1})`);
+      }
+    }
+  }
+
   /** Packs the model's current weights into `heap`, the area starting at `base`. */
   pack(heap: Float32Array, base: number, slots: readonly Slot[] = this.slots): void {
     for (const slot of slots) {

@@ -36,13 +36,7 @@ export class FusedPredictor {
   /** The model's outputs for ids [rows, columns] (0 = padding): [rows, units], row-major. */
   predict(ids: Int32Array, rows: number, columns: number): Float32Array {
     const { network } = this;
-    const { vocab } = network.embedding;
-    for (let i = 0; i < rows * columns; i++) {
-      const id = ids[i]!;
-      if (!(id >= 0 && id < vocab)) {
-        throw new RangeError(`token id ${id} is outside the vocabulary (0..${vocab - 1})`);
-      }
-    }
+    network.checkIds(ids, rows * columns);
     const sizes: Record<string, number> = {
       weights: this.weights.length,
       ...network.forwardSizes(rows, columns, false),

@@ -157,13 +157,8 @@ export class FusedTrainer {
     const pool = network.pool;
     const rate = this.config.dropout;
     const L = network.layers.length;
-    const { vocab, e, E } = network.embedding;
-    for (let i = 0; i < size * T; i++) {
-      const id = ids[i]!;
-      if (id < 0 || id >= vocab) {
-        throw new RangeError(`token id ${id} is outside the vocabulary (0..${vocab - 1})`);
-      }
-    }
+    const { e, E } = network.embedding;
+    network.checkIds(ids, size * T);
 
     const F = network.features;
     const headFeatures = network.dense.features;
